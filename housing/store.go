@@ -105,10 +105,47 @@ type Store interface {
 	// AuditLog returns the entries matching f, in Seq order.
 	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 
+	StateStore
+
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store.
 	Close() error
+}
+
+// StateStore is a small key-value area for the adapters' own records: the
+// bot's update offset and conversation state, pending button actions,
+// scheduler slot claims. Keys are 1 to 200 bytes of printable ASCII without
+// spaces; a key's first segment up to ':' names its owner (e.g.
+// "conv:12345"). A ttl of 0 keeps the value until it is deleted; expired
+// values read as ErrNotFound.
+type StateStore interface {
+	// GetState returns the value under key, or ErrNotFound.
+	GetState(ctx context.Context, key string) ([]byte, error)
+	// PutState sets the value under key.
+	PutState(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	// TakeState returns the value under key and deletes it in one atomic
+	// step, so of several concurrent callers exactly one gets it; the
+	// others get ErrNotFound.
+	TakeState(ctx context.Context, key string) ([]byte, error)
+	// ClaimState sets the value under key only if the key is absent (or
+	// expired) and reports whether this call set it.
+	ClaimState(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
+	// DeleteState removes key; a missing key is not an error.
+	DeleteState(ctx context.Context, key string) error
+}
+
+// ValidStateKey reports whether key is usable as a StateStore key.
+func ValidStateKey(key string) bool {
+	if len(key) == 0 || len(key) > 200 {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] <= ' ' || key[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // PersonFilter selects people; zero fields match everything.
