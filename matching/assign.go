@@ -1,0 +1,518 @@
+package matching
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// ErrInfeasible reports an assignment problem in which the smaller side
+// cannot be fully assigned because of forbidden cells.
+var ErrInfeasible = errors.New("matching: infeasible assignment")
+
+// ErrInvalidCost reports a cost matrix that cannot be solved as given: a
+// ragged shape, a NaN, an infinity on the wrong side (-Inf when minimising,
+// +Inf when maximising, as in SciPy's linear_sum_assignment) or a finite
+// cost too large to add up without overflow.
+var ErrInvalidCost = errors.New("matching: invalid cost matrix")
+
+// AssignProblem is a rectangular linear assignment problem: pick at most one
+// cell in every row and every column so that the smaller side is fully
+// assigned and the total cost is minimal (or maximal).
+type AssignProblem struct {
+	// Cost holds one row per row vertex; every row has the same length.
+	// +Inf (-Inf when Maximize is set) marks a forbidden cell, as in SciPy.
+	Cost [][]float64
+	// Forbidden, if not nil, has the shape of Cost; a true cell may not be
+	// used whatever its cost.
+	Forbidden [][]bool
+	// Maximize asks for the largest total instead of the smallest.
+	Maximize bool
+}
+
+// Assignment is an optimal solution of an AssignProblem, in SciPy's
+// convention: Rows is ascending, Cols[k] is the column given to Rows[k], and
+// every vertex of the smaller side appears exactly once.
+type Assignment struct {
+	Rows  []int
+	Cols  []int
+	Total float64
+}
+
+// SolveAssignment solves p exactly with the shortest augmenting path method
+// (Crouse 2016, the algorithm of SciPy's linear_sum_assignment) in O(n²m)
+// time for n ≤ m, after Jonker–Volgenant's column reduction and augmenting
+// row reduction when the matrix is square. Errors wrap ErrInvalidCost or
+// ErrInfeasible.
+func SolveAssignment(p AssignProblem) (Assignment, error) {
+	s, err := asgNewSolver(p)
+	if err != nil {
+		return Assignment{}, err
+	}
+	if s.nr == 0 {
+		return Assignment{Rows: []int{}, Cols: []int{}}, nil
+	}
+	if s.hasForbidden {
+		if got := asgMaxCardinality(s.nr, s.nc, s.cost); got < s.nr {
+			return Assignment{}, fmt.Errorf("matching: only %d of %d rows can be assigned: %w", got, s.nr, ErrInfeasible)
+		}
+	}
+	if err := s.solve(); err != nil {
+		return Assignment{}, err
+	}
+	return s.result(p), nil
+}
+
+// ExpandSlots turns hosts with capacities into one column per slot and
+// returns, for each slot, the index of the host that owns it: ExpandSlots([]int{2, 0, 1})
+// is [0 0 2]. Negative capacities count as zero.
+func ExpandSlots(capacities []int) []int {
+	total := 0
+	for _, c := range capacities {
+		total += max(c, 0)
+	}
+	owner := make([]int, 0, total)
+	for h, c := range capacities {
+		for range max(c, 0) {
+			owner = append(owner, h)
+		}
+	}
+	return owner
+}
+
+// asgSolver holds one instance in solver orientation (nr ≤ nc, minimising)
+// and the state of the shortest augmenting path method.
+type asgSolver struct {
+	nr, nc       int
+	transposed   bool
+	hasForbidden bool
+	cost         []float64 // nr*nc row-major; +Inf is forbidden
+	u, v         []float64 // row and column duals
+	col4row      []int
+	row4col      []int
+
+	// Scratch of one shortest path search.
+	spc       []float64 // shortest path cost to each column
+	path      []int     // row from which each column was reached
+	remaining []int     // columns not yet scanned
+	visitedR  []int     // rows scanned, in order
+	visitedC  []int     // columns scanned, in order
+}
+
+// asgNewSolver validates p and lays its costs out flat, transposed if p has
+// more rows than columns and negated if p maximises.
+func asgNewSolver(p AssignProblem) (*asgSolver, error) {
+	rows := len(p.Cost)
+	cols := 0
+	if rows > 0 {
+		cols = len(p.Cost[0])
+	}
+	if err := asgCheckShape(p, rows, cols); err != nil {
+		return nil, err
+	}
+	s := &asgSolver{nr: rows, nc: cols}
+	if rows > cols {
+		s.nr, s.nc, s.transposed = cols, rows, true
+	}
+	if s.nr == 0 {
+		return s, nil
+	}
+	s.cost = make([]float64, s.nr*s.nc)
+	limit := math.MaxFloat64 / float64(4*(s.nr+s.nc+2))
+	for i, row := range p.Cost {
+		for j, c := range row {
+			c, forbidden, err := asgCell(c, p.Maximize, limit)
+			if err != nil {
+				return nil, fmt.Errorf("matching: cost[%d][%d]: %w", i, j, err)
+			}
+			if forbidden || (p.Forbidden != nil && p.Forbidden[i][j]) {
+				c = math.Inf(1)
+				s.hasForbidden = true
+			}
+			if s.transposed {
+				s.cost[j*s.nc+i] = c
+			} else {
+				s.cost[i*s.nc+j] = c
+			}
+		}
+	}
+	return s, nil
+}
+
+// asgCheckShape rejects ragged cost matrices and mismatched Forbidden masks.
+func asgCheckShape(p AssignProblem, rows, cols int) error {
+	for i, row := range p.Cost {
+		if len(row) != cols {
+			return fmt.Errorf("matching: cost row %d has %d entries, row 0 has %d: %w", i, len(row), cols, ErrInvalidCost)
+		}
+	}
+	if p.Forbidden == nil {
+		return nil
+	}
+	if len(p.Forbidden) != rows {
+		return fmt.Errorf("matching: forbidden mask has %d rows, cost has %d: %w", len(p.Forbidden), rows, ErrInvalidCost)
+	}
+	for i, row := range p.Forbidden {
+		if len(row) != cols {
+			return fmt.Errorf("matching: forbidden row %d has %d entries, cost has %d: %w", i, len(row), cols, ErrInvalidCost)
+		}
+	}
+	return nil
+}
+
+// asgCell converts one input cost to a minimisation cost and reports whether
+// the cell is forbidden. It follows SciPy: NaN is invalid, and so is the
+// infinity that would make the objective unbounded.
+func asgCell(c float64, maximize bool, limit float64) (float64, bool, error) {
+	if maximize {
+		c = -c
+	}
+	switch {
+	case math.IsNaN(c):
+		return 0, false, fmt.Errorf("NaN: %w", ErrInvalidCost)
+	case math.IsInf(c, 1):
+		return c, true, nil
+	case math.IsInf(c, -1):
+		if maximize {
+			return 0, false, fmt.Errorf("+Inf when maximising: %w", ErrInvalidCost)
+		}
+		return 0, false, fmt.Errorf("-Inf when minimising: %w", ErrInvalidCost)
+	case math.Abs(c) > limit:
+		return 0, false, fmt.Errorf("magnitude %g exceeds %g: %w", math.Abs(c), limit, ErrInvalidCost)
+	}
+	return c, false, nil
+}
+
+// solve runs the initialisation (square matrices only) and then one
+// shortest augmenting path per free row.
+func (s *asgSolver) solve() error {
+	s.u = make([]float64, s.nr)
+	s.v = make([]float64, s.nc)
+	s.col4row = make([]int, s.nr)
+	s.row4col = make([]int, s.nc)
+	for i := range s.col4row {
+		s.col4row[i] = -1
+	}
+	for j := range s.row4col {
+		s.row4col[j] = -1
+	}
+	free := make([]int, 0, s.nr)
+	if s.nr == s.nc {
+		free = s.initJV(free)
+	} else {
+		for i := range s.nr {
+			free = append(free, i)
+		}
+	}
+	s.spc = make([]float64, s.nc)
+	s.path = make([]int, s.nc)
+	s.remaining = make([]int, s.nc)
+	s.visitedR = make([]int, 0, s.nr)
+	s.visitedC = make([]int, 0, s.nc)
+	for _, row := range free {
+		if err := s.augment(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// augment finds a shortest augmenting path from the free row cur by
+// Dijkstra's method on reduced costs, updates the duals and flips the path.
+func (s *asgSolver) augment(cur int) error {
+	sink, minVal := s.shortestPath(cur)
+	if sink < 0 {
+		return fmt.Errorf("matching: no finite augmenting path: %w", ErrInfeasible)
+	}
+	s.u[cur] += minVal
+	for _, i := range s.visitedR[1:] {
+		s.u[i] += minVal - s.spc[s.col4row[i]]
+	}
+	for _, j := range s.visitedC {
+		s.v[j] -= minVal - s.spc[j]
+	}
+	for j := sink; ; {
+		i := s.path[j]
+		s.row4col[j] = i
+		s.col4row[i], j = j, s.col4row[i]
+		if i == cur {
+			break
+		}
+	}
+	return nil
+}
+
+// shortestPath scans rows from cur until it reaches an unassigned column and
+// returns that column and its distance, or -1 if every remaining column is
+// forbidden. Ties prefer an unassigned column, as SciPy does.
+func (s *asgSolver) shortestPath(cur int) (int, float64) {
+	nc := s.nc
+	remaining := s.remaining[:nc]
+	for k := range remaining {
+		remaining[k] = nc - k - 1
+	}
+	spc := s.spc[:nc]
+	for j := range spc {
+		spc[j] = math.Inf(1)
+	}
+	path, v, row4col := s.path[:nc], s.v[:nc], s.row4col[:nc]
+	s.visitedR, s.visitedC = s.visitedR[:0], s.visitedC[:0]
+	minVal := 0.0
+	for i := cur; ; {
+		s.visitedR = append(s.visitedR, i)
+		row := s.cost[i*nc : i*nc+nc]
+		base := minVal - s.u[i]
+		index, lowest := -1, math.Inf(1)
+		for k, j := range remaining {
+			r := base + row[j] - v[j]
+			d := spc[j]
+			if r < d {
+				path[j] = i
+				spc[j] = r
+				d = r
+			}
+			if d < lowest || (d == lowest && row4col[j] < 0) {
+				lowest, index = d, k
+			}
+		}
+		if index < 0 {
+			return -1, 0
+		}
+		minVal = lowest
+		j := remaining[index]
+		s.visitedC = append(s.visitedC, j)
+		last := len(remaining) - 1
+		remaining[index] = remaining[last]
+		remaining = remaining[:last]
+		if row4col[j] < 0 {
+			return j, minVal
+		}
+		i = row4col[j]
+	}
+}
+
+// result converts the solver's col4row into SciPy's (rows, cols) form with
+// the total of the original costs.
+func (s *asgSolver) result(p AssignProblem) Assignment {
+	a := Assignment{Rows: make([]int, s.nr), Cols: make([]int, s.nr)}
+	if !s.transposed {
+		for i, j := range s.col4row {
+			a.Rows[i], a.Cols[i] = i, j
+		}
+	} else {
+		order := make([]int, s.nr)
+		for k := range order {
+			order[k] = k
+		}
+		slices.SortFunc(order, func(x, y int) int { return s.col4row[x] - s.col4row[y] })
+		for k, i := range order {
+			a.Rows[k], a.Cols[k] = s.col4row[i], i
+		}
+	}
+	for k, i := range a.Rows {
+		a.Total += p.Cost[i][a.Cols[k]]
+	}
+	return a
+}
+
+// initJV is Jonker and Volgenant's initialisation for square matrices:
+// column reduction, reduction transfer and two rounds of augmenting row
+// reduction. It leaves every assigned row on a column of least reduced
+// cost (so the duals stay feasible) and returns the rows still free.
+func (s *asgSolver) initJV(free []int) []int {
+	n := s.nc
+	matches := make([]int, n)
+	for j := n - 1; j >= 0; j-- {
+		imin, cmin := 0, s.cost[j]
+		for i := 1; i < n; i++ {
+			if c := s.cost[i*n+j]; c < cmin {
+				imin, cmin = i, c
+			}
+		}
+		if math.IsInf(cmin, 1) {
+			cmin = 0 // an all-forbidden column: infeasible, caught earlier
+		}
+		s.v[j] = cmin
+		matches[imin]++
+		if matches[imin] == 1 {
+			s.col4row[imin], s.row4col[j] = j, imin
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		switch matches[i] {
+		case 0:
+			free = append(free, i)
+		case 1:
+			s.transferReduction(i)
+		}
+	}
+	for range 2 {
+		free = s.reduceRows(free)
+	}
+	for i, j := range s.col4row {
+		if j >= 0 {
+			s.u[i] = s.cost[i*n+j] - s.v[j]
+		}
+	}
+	return free
+}
+
+// transferReduction lowers the dual of the only column of row i by the
+// least reduced cost among its other columns.
+func (s *asgSolver) transferReduction(i int) {
+	n := s.nc
+	j1 := s.col4row[i]
+	row := s.cost[i*n : i*n+n]
+	least := math.Inf(1)
+	for j, c := range row {
+		if j != j1 {
+			least = min(least, c-s.v[j])
+		}
+	}
+	if !math.IsInf(least, 1) {
+		s.v[j1] -= least
+	}
+}
+
+// reduceRows is one round of augmenting row reduction over the free rows: a
+// row takes its cheapest column, lowering that column's dual to its second
+// cheapest reduced cost, and the evicted row tries again. The number of
+// steps is bounded so that near-ties in floating point cannot loop; rows
+// left over go to the shortest path phase.
+func (s *asgSolver) reduceRows(free []int) []int {
+	n := s.nc
+	queue := slices.Clone(free)
+	free = free[:0]
+	for k, steps := 0, 0; k < len(queue); steps++ {
+		i := queue[k]
+		k++
+		if steps > 2*n {
+			free = append(free, i)
+			continue
+		}
+		j1, u1, j2, u2 := s.twoCheapest(i)
+		i0 := s.row4col[j1]
+		switch {
+		case u1 < u2 && !math.IsInf(u2, 1):
+			s.v[j1] -= u2 - u1
+		case u1 < u2:
+			// Only one allowed column: take it and send its owner to the
+			// next round without touching the dual.
+		case i0 >= 0:
+			j1, i0 = j2, s.row4col[j2]
+		}
+		s.col4row[i], s.row4col[j1] = j1, i
+		if i0 < 0 {
+			continue
+		}
+		s.col4row[i0] = -1
+		if u1 < u2 && !math.IsInf(u2, 1) {
+			k--
+			queue[k] = i0
+		} else {
+			free = append(free, i0)
+		}
+	}
+	return free
+}
+
+// twoCheapest returns the cheapest and second cheapest columns of row i
+// under reduced costs c[i][j] - v[j].
+func (s *asgSolver) twoCheapest(i int) (j1 int, u1 float64, j2 int, u2 float64) {
+	n := s.nc
+	row := s.cost[i*n : i*n+n]
+	j1, u1 = 0, row[0]-s.v[0]
+	j2, u2 = -1, math.Inf(1)
+	for j := 1; j < n; j++ {
+		h := row[j] - s.v[j]
+		if h < u2 {
+			if h >= u1 {
+				j2, u2 = j, h
+			} else {
+				j2, u2 = j1, u1
+				j1, u1 = j, h
+			}
+		}
+	}
+	return j1, u1, j2, u2
+}
+
+// asgMaxCardinality returns the size of a maximum matching on the finite
+// cells of the nr×nc matrix cost (Hopcroft–Karp), to reject infeasible
+// instances before the O(n³) phase.
+func asgMaxCardinality(nr, nc int, cost []float64) int {
+	adj := make([][]int, nr)
+	for i := range nr {
+		for j, c := range cost[i*nc : i*nc+nc] {
+			if !math.IsInf(c, 1) {
+				adj[i] = append(adj[i], j)
+			}
+		}
+	}
+	hk := asgHopcroftKarp{adj: adj, matchR: make([]int, nr), matchC: make([]int, nc), dist: make([]int, nr)}
+	for i := range hk.matchR {
+		hk.matchR[i] = -1
+	}
+	for j := range hk.matchC {
+		hk.matchC[j] = -1
+	}
+	size := 0
+	for hk.bfs() {
+		for i := range nr {
+			if hk.matchR[i] < 0 && hk.dfs(i) {
+				size++
+			}
+		}
+	}
+	return size
+}
+
+// asgHopcroftKarp is the state of a Hopcroft–Karp maximum matching.
+type asgHopcroftKarp struct {
+	adj    [][]int
+	matchR []int // column of each row, -1 if free
+	matchC []int // row of each column, -1 if free
+	dist   []int // BFS layer of each row
+	queue  []int
+}
+
+// bfs layers the rows from the free ones and reports whether a free column
+// is reachable.
+func (h *asgHopcroftKarp) bfs() bool {
+	h.queue = h.queue[:0]
+	for i, j := range h.matchR {
+		h.dist[i] = -1
+		if j < 0 {
+			h.dist[i] = 0
+			h.queue = append(h.queue, i)
+		}
+	}
+	found := false
+	for k := 0; k < len(h.queue); k++ {
+		i := h.queue[k]
+		for _, j := range h.adj[i] {
+			r := h.matchC[j]
+			if r < 0 {
+				found = true
+			} else if h.dist[r] < 0 {
+				h.dist[r] = h.dist[i] + 1
+				h.queue = append(h.queue, r)
+			}
+		}
+	}
+	return found
+}
+
+// dfs looks for an augmenting path from row i along the BFS layers.
+func (h *asgHopcroftKarp) dfs(i int) bool {
+	for _, j := range h.adj[i] {
+		r := h.matchC[j]
+		if r < 0 || (h.dist[r] == h.dist[i]+1 && h.dfs(r)) {
+			h.matchR[i], h.matchC[j] = j, i
+			return true
+		}
+	}
+	h.dist[i] = -1
+	return false
+}
