@@ -1,0 +1,51 @@
+// Package boltstore is Convivo's embedded default store: one bbolt file,
+// ACID transactions, implementing housing.Store.
+//
+// # Layout
+//
+// Each record kind has its own top-level bucket, keyed by record id, with
+// the record as JSON:
+//
+//	people       person id      → housing.Person
+//	profiles     person id      → housing.Profile
+//	care         person id      → housing.CareInfo
+//	homes        home id        → housing.Home
+//	placements   placement id   → housing.Placement
+//	proposals    proposal id    → housing.Proposal
+//	invitations  invitation id  → housing.Invitation
+//	consents     consent id     → housing.ConsentRecord
+//	audit        Seq (8 bytes, big-endian) → housing.AuditEntry
+//	state        StateStore key → expiry (8 bytes, big-endian Unix
+//	             nanoseconds, 0 = never) followed by the value
+//
+// Secondary indexes are the ones package housing/internal/index defines,
+// one bucket per index, named after it ("person.district",
+// "placement.person", ...). An index key is value + "\x00" + id and its
+// value is empty, so a prefix scan over value + "\x00" yields the ids of
+// the matching records in id order. The audit.subject index stores the Seq
+// as 16 hexadecimal digits in place of the id, so its scan yields Seq
+// order. person.telegram and invitation.token are unique: a second record
+// with the same value is ErrConflict. Writes change the record and its
+// index entries (index.Diff of the old and new entries) in one
+// transaction.
+//
+// A list picks the most selective index its filter allows (e.g. the
+// district), scans it, loads the records and applies the filter's Match;
+// with no usable index it scans the record bucket. Either way the result is
+// in id order.
+//
+// # Versions
+//
+// Every mutable record carries a Version. Create methods store Version 1;
+// Update and Put methods compare the caller's Version with the stored one
+// (0 for a Put of a record that does not exist yet), fail with
+// housing.ErrConflict when they differ, and otherwise store Version+1 and
+// write it back into the caller's struct. Changes made on the caller's
+// behalf inside one transaction (a home's occupants on approval or when a
+// placement ends, a proposal's decision) increment the changed records'
+// versions the same way. Consent records and audit entries are never
+// changed, so they have none.
+//
+// The file is locked by the process that opens it; a second Open fails
+// after Options.Timeout with ErrLocked rather than waiting.
+package boltstore
