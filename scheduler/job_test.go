@@ -161,3 +161,35 @@ func TestPrevFire(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkValidateJobs(b *testing.B) {
+	loc := rome(b)
+	jobs := []Job{
+		{Name: "reminders", Spec: "0 8 * * *", Run: noop},
+		{Name: "checkins", Spec: "0 18 * * 0", Run: noop},
+		{Name: "riskscan", Spec: "30 3 * * *", Run: noop},
+		{Name: "escalation", Spec: "*/15 * * * *", Run: noop},
+		{Name: "office", Spec: "*/5 9-17 * * 1-5", Run: noop},
+	}
+	for b.Loop() {
+		if err := ValidateJobs(jobs, loc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPrevFire(b *testing.B) {
+	loc := rome(b)
+	now := time.Date(2026, 5, 12, 13, 30, 0, 0, loc)
+	for _, spec := range []string{"0 8 * * *", "*/15 * * * *", "0 9 * * 1"} {
+		s, err := parseSpec(spec, loc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(spec, func(b *testing.B) {
+			for b.Loop() {
+				prevFire(s, now)
+			}
+		})
+	}
+}

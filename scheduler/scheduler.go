@@ -147,8 +147,8 @@ func (s *Scheduler) cronJob(ctx context.Context, j parsedJob) cron.Job {
 }
 
 // runDue runs j's most recent slot at or before now, if it is not older than
-// the catch-up limit. It serves both cron's firings (where the slot is the
-// one just due) and the catch-up at start-up.
+// the catch-up limit (or onTime, when catch-up is off). It serves both cron's
+// firings, where that slot is the one just due, and the catch-up at start-up.
 func (s *Scheduler) runDue(ctx context.Context, j parsedJob, now time.Time) {
 	at, ok := prevFire(j.schedule, now)
 	if !ok || now.Sub(at) > max(s.maxCatchUp, onTime) {
