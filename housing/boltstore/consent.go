@@ -37,7 +37,7 @@ func (s *Store) Consents(ctx context.Context, personID string) ([]housing.Consen
 	if err := checkID("person_id", personID); err != nil {
 		return nil, fmt.Errorf("boltstore: list consents: %w", err)
 	}
-	by := &index.Entry{Index: index.ConsentPerson, Value: personID}
+	by := []index.Entry{{Index: index.ConsentPerson, Value: personID}}
 	cs, err := list(ctx, s, consents(), by, func(*housing.ConsentRecord) bool { return true })
 	if err != nil {
 		return nil, err

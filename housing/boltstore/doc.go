@@ -29,10 +29,10 @@
 // index entries (index.Diff of the old and new entries) in one
 // transaction.
 //
-// A list picks the most selective index its filter allows (e.g. the
-// district), scans it, loads the records and applies the filter's Match;
-// with no usable index it scans the record bucket. Either way the result is
-// in id order.
+// A list scans the index of every indexed field its filter sets (e.g.
+// district and role), intersects the id lists, loads those records and
+// applies the filter's Match for the rest; when the filter sets no indexed
+// field it scans the record bucket. Either way the result is in id order.
 //
 // # Versions
 //

@@ -36,12 +36,9 @@ func (s *Store) UpdateHome(ctx context.Context, h *housing.Home) error {
 
 // ListHomes returns the homes matching f, in id order.
 func (s *Store) ListHomes(ctx context.Context, f housing.HomeFilter) ([]housing.Home, error) {
-	var by *index.Entry
-	switch {
-	case f.District != "":
-		by = &index.Entry{Index: index.HomeDistrict, Value: f.District}
-	case f.Kind != "":
-		by = &index.Entry{Index: index.HomeKind, Value: string(f.Kind)}
-	}
+	by := usable(
+		index.Entry{Index: index.HomeDistrict, Value: f.District},
+		index.Entry{Index: index.HomeKind, Value: string(f.Kind)},
+	)
 	return list(ctx, s, homes(), by, f.Match)
 }

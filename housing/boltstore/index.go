@@ -3,6 +3,8 @@ package boltstore
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -35,6 +37,42 @@ func lookup(tx *bolt.Tx, e index.Entry) []string {
 		}
 	}
 	return ids
+}
+
+// usable returns the entries with a value: those a filter's set fields
+// select by.
+func usable(entries ...index.Entry) []index.Entry {
+	return slices.DeleteFunc(entries, func(e index.Entry) bool { return e.Value == "" })
+}
+
+// lookupAll returns the ids under every entry in es, in id order: the
+// intersection of their lookups. es must not be empty.
+func lookupAll(tx *bolt.Tx, es []index.Entry) []string {
+	ids := lookup(tx, es[0])
+	for _, e := range es[1:] {
+		if len(ids) == 0 {
+			break
+		}
+		ids = intersect(ids, lookup(tx, e))
+	}
+	return ids
+}
+
+// intersect returns the ids in both sorted lists a and b, reusing a.
+func intersect(a, b []string) []string {
+	out := a[:0]
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch c := strings.Compare(a[i], b[j]); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
 }
 
 // reindex replaces record id's index entries before with after. A unique

@@ -64,12 +64,9 @@ func (s *Store) UpdatePerson(ctx context.Context, p *housing.Person) error {
 
 // ListPeople returns the people matching f, in id order.
 func (s *Store) ListPeople(ctx context.Context, f housing.PersonFilter) ([]housing.Person, error) {
-	var by *index.Entry
-	switch {
-	case f.District != "":
-		by = &index.Entry{Index: index.PersonDistrict, Value: f.District}
-	case f.Role != "":
-		by = &index.Entry{Index: index.PersonRole, Value: string(f.Role)}
-	}
+	by := usable(
+		index.Entry{Index: index.PersonDistrict, Value: f.District},
+		index.Entry{Index: index.PersonRole, Value: string(f.Role)},
+	)
 	return list(ctx, s, people(), by, f.Match)
 }

@@ -58,15 +58,11 @@ func endPlacement(tx *bolt.Tx, old, p *housing.Placement) error {
 
 // ListPlacements returns the placements matching f, in id order.
 func (s *Store) ListPlacements(ctx context.Context, f housing.PlacementFilter) ([]housing.Placement, error) {
-	var by *index.Entry
-	switch {
-	case f.PersonID != "":
-		by = &index.Entry{Index: index.PlacementPerson, Value: f.PersonID}
-	case f.HomeID != "":
-		by = &index.Entry{Index: index.PlacementHome, Value: f.HomeID}
-	case f.Status != "":
-		by = &index.Entry{Index: index.PlacementStatus, Value: string(f.Status)}
-	}
+	by := usable(
+		index.Entry{Index: index.PlacementPerson, Value: f.PersonID},
+		index.Entry{Index: index.PlacementHome, Value: f.HomeID},
+		index.Entry{Index: index.PlacementStatus, Value: string(f.Status)},
+	)
 	return list(ctx, s, placements(), by, f.Match)
 }
 
@@ -75,7 +71,7 @@ func (s *Store) ListPlacements(ctx context.Context, f housing.PlacementFilter) (
 func openPlacements(tx *bolt.Tx, people []string, h *housing.Home) ([]string, error) {
 	var placed []string
 	for _, id := range people {
-		open, err := scan(tx, placements(), &index.Entry{Index: index.PlacementPerson, Value: id},
+		open, err := scan(tx, placements(), []index.Entry{{Index: index.PlacementPerson, Value: id}},
 			func(p *housing.Placement) bool { return p.Status.Open() })
 		if err != nil {
 			return nil, err

@@ -48,13 +48,10 @@ func (s *Store) Proposal(ctx context.Context, id string) (housing.Proposal, erro
 
 // ListProposals returns the proposals matching f, in id order.
 func (s *Store) ListProposals(ctx context.Context, f housing.ProposalFilter) ([]housing.Proposal, error) {
-	var by *index.Entry
-	switch {
-	case f.District != "":
-		by = &index.Entry{Index: index.ProposalDistrict, Value: f.District}
-	case f.Status != "":
-		by = &index.Entry{Index: index.ProposalStatus, Value: string(f.Status)}
-	}
+	by := usable(
+		index.Entry{Index: index.ProposalDistrict, Value: f.District},
+		index.Entry{Index: index.ProposalStatus, Value: string(f.Status)},
+	)
 	return list(ctx, s, proposals(), by, f.Match)
 }
 

@@ -171,8 +171,8 @@ func get[T any](ctx context.Context, s *Store, k kind[T], id string) (T, error) 
 }
 
 // scan returns the records of kind k that match, in id order: those under
-// the index entry by, or all of them when by is nil.
-func scan[T any](tx *bolt.Tx, k kind[T], by *index.Entry, match func(*T) bool) ([]T, error) {
+// every index entry in by, or all of them when by is empty.
+func scan[T any](tx *bolt.Tx, k kind[T], by []index.Entry, match func(*T) bool) ([]T, error) {
 	b := tx.Bucket([]byte(k.bucket))
 	var out []T
 	add := func(id, v []byte) error {
@@ -188,10 +188,10 @@ func scan[T any](tx *bolt.Tx, k kind[T], by *index.Entry, match func(*T) bool) (
 		}
 		return nil
 	}
-	if by == nil {
+	if len(by) == 0 {
 		return out, b.ForEach(add)
 	}
-	for _, id := range lookup(tx, *by) {
+	for _, id := range lookupAll(tx, by) {
 		if err := add([]byte(id), b.Get([]byte(id))); err != nil {
 			return nil, err
 		}
@@ -200,7 +200,7 @@ func scan[T any](tx *bolt.Tx, k kind[T], by *index.Entry, match func(*T) bool) (
 }
 
 // list is scan in a read transaction, with errors prefixed.
-func list[T any](ctx context.Context, s *Store, k kind[T], by *index.Entry, match func(*T) bool) ([]T, error) {
+func list[T any](ctx context.Context, s *Store, k kind[T], by []index.Entry, match func(*T) bool) ([]T, error) {
 	var out []T
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		var err error
