@@ -1,0 +1,45 @@
+// Package redisstore is Convivo's production housing.Store, on Redis
+// (github.com/redis/go-redis/v9). Several replicas of the service can share
+// one store: every change that touches more than one key is an optimistic
+// transaction (WATCH, then MULTI/EXEC), retried a bounded number of times
+// when another client changed a watched key first. Inside a transaction the
+// store reads the records, applies the shared rules in housing (Approve,
+// Reject, Redeem, Release) and writes the records and their index entries
+// (housing/internal/index) together.
+//
+// # Key layout
+//
+// Every key starts with the namespace in a hash tag, "{ns}:" (default
+// namespace "convivo"), so all keys live in one hash slot and every
+// transaction is legal on Redis Cluster and behind Sentinel without change.
+// Values are JSON.
+//
+//	{ns}:person:<id>              a Person (STRING, JSON; so are the records below)
+//	{ns}:profile:<person id>      a Profile
+//	{ns}:care:<person id>         a CareInfo
+//	{ns}:home:<id>                a Home, its Occupants included
+//	{ns}:placement:<id>           a Placement
+//	{ns}:proposal:<id>            a Proposal
+//	{ns}:invitation:<id>          an Invitation
+//	{ns}:consent:<id>             a ConsentRecord
+//	{ns}:all:<kind>               SET of the ids of one kind (person, home, placement, proposal, invitation, consent)
+//	{ns}:idx:<index>:<value>      SET of the ids with that value in a non-unique index, e.g. {ns}:idx:person.district:navile
+//	{ns}:uidx:<index>:<value>     STRING id, for the unique indexes person.telegram and invitation.token
+//	{ns}:audit:head               HASH seq, hash: the last audit entry's number and chain hash
+//	{ns}:audit:<seq>              an AuditEntry; entries are numbered 1, 2, 3 …
+//	{ns}:idx:audit.subject:<id>   SET of the seqs of the audit entries about a person
+//	{ns}:state:<key>              a StateStore value (STRING, raw bytes), with its TTL as the key's expiry
+//
+// Index names and the entries each record puts in them come from
+// housing/internal/index, which boltstore uses too.
+//
+// # Limitations
+//
+// Because one hash tag covers the whole namespace, a Redis Cluster stores
+// the namespace on one shard: the cluster gives availability, not more
+// capacity. Sharding by district would need one hash tag per district and
+// cross-district changes (none exist today) kept out of transactions.
+// Lists read an index set and then the records; a record that changes in
+// between is filtered again, so lists never return a record that does not
+// match, but a list is not a snapshot of one instant.
+package redisstore

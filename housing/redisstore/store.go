@@ -1,0 +1,151 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/convivo/convivo/housing"
+)
+
+const (
+	// maxAttempts bounds the retries of one contended transaction.
+	maxAttempts = 200
+	// openTimeout bounds Open's ping when ctx has no earlier deadline, so
+	// a server that drops packets is an error and not a long hang.
+	openTimeout = 10 * time.Second
+)
+
+// Options configures a Store.
+type Options struct {
+	// Namespace prefixes every key as "{Namespace}:"; default "convivo".
+	// It may hold A-Z a-z 0-9 _ - . only.
+	Namespace string
+	// Now is the clock that fills timestamps a caller left zero; default
+	// time.Now.
+	Now func() time.Time
+}
+
+// Store is a housing.Store on Redis. It is safe for concurrent use, also
+// by several processes sharing one Redis.
+type Store struct {
+	rdb *redis.Client
+	ns  string // "{namespace}:"
+	now func() time.Time
+}
+
+var _ housing.Store = (*Store)(nil)
+
+// Open connects to the Redis at url (redis://user:pass@host:port/db, or
+// rediss:// for TLS; go-redis URL options such as dial_timeout apply) and
+// pings it, so an unreachable server is an error here, within ten seconds,
+// and not at the first request.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	ns := opts.Namespace
+	if ns == "" {
+		ns = "convivo"
+	}
+	if !validNamespace(ns) {
+		return nil, fmt.Errorf("redisstore: namespace %q: want A-Z a-z 0-9 _ - . only: %w", ns, housing.ErrInvalid)
+	}
+	ro, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: parse url: %w", err)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Store{rdb: redis.NewClient(ro), ns: "{" + ns + "}:", now: now}
+	pingCtx, cancel := context.WithTimeout(ctx, openTimeout)
+	defer cancel()
+	if err := s.Ping(pingCtx); err != nil {
+		_ = s.rdb.Close() // the ping error is the one worth reporting
+		return nil, fmt.Errorf("redisstore: open %s: %w", ro.Addr, err)
+	}
+	return s, nil
+}
+
+// validNamespace reports whether ns is usable inside a hash tag.
+func validNamespace(ns string) bool {
+	if len(ns) > 64 {
+		return false
+	}
+	for i := 0; i < len(ns); i++ {
+		c := ns[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// Ping reports whether Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redisstore: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connections to Redis.
+func (s *Store) Close() error {
+	if err := s.rdb.Close(); err != nil {
+		return fmt.Errorf("redisstore: close: %w", err)
+	}
+	return nil
+}
+
+// Namespace returns the hash-tagged prefix of every key, e.g. "{convivo}:".
+func (s *Store) Namespace() string { return s.ns }
+
+// key joins parts under the namespace.
+func (s *Store) key(parts ...string) string { return s.ns + strings.Join(parts, ":") }
+
+// recKey names a record of kind.
+func (s *Store) recKey(kind, id string) string { return s.key(kind, id) }
+
+// allKey names the set of all ids of kind.
+func (s *Store) allKey(kind string) string { return s.key("all", kind) }
+
+// atomically runs fn as an optimistic transaction watching keys, retrying
+// it with a short jittered pause when a watched key changed before EXEC.
+// fn may watch more keys (tx.Watch) before reading them.
+func (s *Store) atomically(ctx context.Context, fn func(*redis.Tx) error, keys ...string) error {
+	for attempt := range maxAttempts {
+		err := s.rdb.Watch(ctx, fn, keys...)
+		if !errors.Is(err, redis.TxFailedErr) {
+			return err
+		}
+		pause := time.Duration(rand.Int64N(int64(min(attempt+1, 20)) * int64(100*time.Microsecond)))
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return fmt.Errorf("gave up after %d contended attempts: %w", maxAttempts, housing.ErrConflict)
+}
+
+// checkID returns ErrInvalid for a malformed id argument.
+func checkID(field, id string) error {
+	if !housing.ValidID(id) {
+		return &housing.FieldError{Field: field, Reason: fmt.Sprintf("%q is not a valid id", id)}
+	}
+	return nil
+}
+
+// orNow returns t, or now when t is zero.
+func orNow(t, now time.Time) time.Time {
+	if t.IsZero() {
+		return now
+	}
+	return t
+}
