@@ -244,6 +244,16 @@ func TestInvalidArguments(t *testing.T) {
 		}},
 		{"PutState(negative ttl)", func() error { return s.PutState(ctx, "k", nil, -time.Second) }},
 		{"Consents(bad id)", func() error { _, err := s.Consents(ctx, "p/1"); return err }},
+		{"ListPeople(bad role)", func() error { _, err := s.ListPeople(ctx, housing.PersonFilter{Role: "king"}); return err }},
+		{"ListHomes(bad kind)", func() error { _, err := s.ListHomes(ctx, housing.HomeFilter{Kind: "castle"}); return err }},
+		{"ListPlacements(bad person)", func() error {
+			_, err := s.ListPlacements(ctx, housing.PlacementFilter{PersonID: "p 1"})
+			return err
+		}},
+		{"ListProposals(bad status)", func() error {
+			_, err := s.ListProposals(ctx, housing.ProposalFilter{Status: "maybe"})
+			return err
+		}},
 	} {
 		if err := tc.call(); !errors.Is(err, housing.ErrInvalid) {
 			t.Errorf("%s = %v; want ErrInvalid", tc.name, err)

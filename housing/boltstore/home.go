@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/convivo/convivo/housing"
 	"github.com/convivo/convivo/housing/internal/index"
@@ -36,6 +37,9 @@ func (s *Store) UpdateHome(ctx context.Context, h *housing.Home) error {
 
 // ListHomes returns the homes matching f, in id order.
 func (s *Store) ListHomes(ctx context.Context, f housing.HomeFilter) ([]housing.Home, error) {
+	if err := checkFilter(filterField{"kind", f.Kind != "", f.Kind.Valid()}); err != nil {
+		return nil, fmt.Errorf("boltstore: list homes: %w", err)
+	}
 	by := usable(
 		index.Entry{Index: index.HomeDistrict, Value: f.District},
 		index.Entry{Index: index.HomeKind, Value: string(f.Kind)},

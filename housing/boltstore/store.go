@@ -52,7 +52,8 @@ type Options struct {
 	// Now returns the current time, for state TTLs. Default time.Now.
 	Now func() time.Time
 	// Timeout is how long to wait for the file lock before failing with
-	// ErrLocked. Zero means DefaultTimeout.
+	// ErrLocked. Zero (or less) means DefaultTimeout, never waiting
+	// forever.
 	Timeout time.Duration
 }
 
