@@ -29,6 +29,16 @@
 //	{ns}:audit:<seq>              an AuditEntry; entries are numbered 1, 2, 3 …
 //	{ns}:idx:audit.subject:<id>   SET of the seqs of the audit entries about a person
 //	{ns}:state:<key>              a StateStore value (STRING, raw bytes), with its TTL as the key's expiry
+//	{ns}:taken:<key>              receipt of a TakeState (token:value), kept one minute
+//	{ns}:claimed:<key>            receipt of a ClaimState (token), kept one minute
+//
+// The receipts make TakeState and ClaimState safe to repeat: go-redis
+// resends a command whose reply timed out, and the resent call, carrying
+// the same random token, gets the result of the first instead of
+// ErrNotFound or false. Everything else is repeat-safe without them:
+// creates refuse an existing ID, decisions and redemptions recognise their
+// own repeat (housing.Approve, Reject, Redeem), and writes inside MULTI are
+// absolute values.
 //
 // Index names and the entries each record puts in them come from
 // housing/internal/index, which boltstore uses too.

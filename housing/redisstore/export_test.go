@@ -1,6 +1,9 @@
 package redisstore
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Keys returns every key of the store's namespace (SCAN MATCH "{ns}:*").
 func Keys(ctx context.Context, s *Store) ([]string, error) {
@@ -19,4 +22,14 @@ func DeleteNamespace(ctx context.Context, s *Store) error {
 		return err
 	}
 	return s.rdb.Del(ctx, keys...).Err()
+}
+
+// TakeWithToken is TakeState as the call named token, to repeat a call.
+func TakeWithToken(ctx context.Context, s *Store, key, token string) ([]byte, error) {
+	return s.take(ctx, key, token)
+}
+
+// ClaimWithToken is ClaimState as the call named token, to repeat a call.
+func ClaimWithToken(ctx context.Context, s *Store, key string, value []byte, ttl time.Duration, token string) (bool, error) {
+	return s.claim(ctx, key, value, ttl, token)
 }

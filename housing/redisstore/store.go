@@ -37,6 +37,8 @@ type Store struct {
 	rdb *redis.Client
 	ns  string // "{namespace}:"
 	now func() time.Time
+
+	takeScript, claimScript *redis.Script
 }
 
 var _ housing.Store = (*Store)(nil)
@@ -61,7 +63,10 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{rdb: redis.NewClient(ro), ns: "{" + ns + "}:", now: now}
+	s := &Store{
+		rdb: redis.NewClient(ro), ns: "{" + ns + "}:", now: now,
+		takeScript: redis.NewScript(takeSrc), claimScript: redis.NewScript(claimSrc),
+	}
 	pingCtx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {
