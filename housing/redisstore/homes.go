@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -19,9 +18,6 @@ func homeKind() kind[housing.Home] {
 		id:      func(h *housing.Home) *string { return &h.ID },
 		version: func(h *housing.Home) *int64 { return &h.Version },
 		entries: index.Home,
-		touch: func(h *housing.Home, now time.Time) {
-			h.CreatedAt, h.UpdatedAt = orNow(h.CreatedAt, now), orNow(h.UpdatedAt, now)
-		},
 	}
 }
 
@@ -32,9 +28,6 @@ func placementKind() kind[housing.Placement] {
 		id:      func(p *housing.Placement) *string { return &p.ID },
 		version: func(p *housing.Placement) *int64 { return &p.Version },
 		entries: index.Placement,
-		touch: func(p *housing.Placement, now time.Time) {
-			p.CreatedAt, p.UpdatedAt = orNow(p.CreatedAt, now), orNow(p.UpdatedAt, now)
-		},
 	}
 }
 
@@ -61,6 +54,9 @@ func (s *Store) UpdateHome(ctx context.Context, h *housing.Home) error {
 
 // ListHomes returns the homes matching f, ordered by ID.
 func (s *Store) ListHomes(ctx context.Context, f housing.HomeFilter) ([]housing.Home, error) {
+	if err := checkFilter(filterField{"kind", f.Kind != "", f.Kind.Valid()}); err != nil {
+		return nil, fmt.Errorf("redisstore: list homes: %w", err)
+	}
 	var sets []string
 	if f.District != "" {
 		sets = append(sets, s.entryKey(index.Entry{Index: index.HomeDistrict, Value: f.District}))
@@ -126,12 +122,19 @@ func (s *Store) releasePlaces(ctx context.Context, tx *redis.Tx, old, new *housi
 		return nil, nil
 	}
 	h.Version++
-	h.UpdatedAt = new.UpdatedAt
 	return func(pipe redis.Pipeliner) error { return setJSON(ctx, pipe, homeKey, &h) }, nil
 }
 
 // ListPlacements returns the placements matching f, ordered by ID.
 func (s *Store) ListPlacements(ctx context.Context, f housing.PlacementFilter) ([]housing.Placement, error) {
+	err := checkFilter(
+		filterField{"home_id", f.HomeID != "", housing.ValidID(f.HomeID)},
+		filterField{"person_id", f.PersonID != "", housing.ValidID(f.PersonID)},
+		filterField{"status", f.Status != "", f.Status.Valid()},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: list placements: %w", err)
+	}
 	var sets []string
 	if f.HomeID != "" {
 		sets = append(sets, s.entryKey(index.Entry{Index: index.PlacementHome, Value: f.HomeID}))

@@ -47,10 +47,11 @@ func (s *Store) tokenKey(hash string) string {
 	return s.entryKey(index.Entry{Index: index.InvitationToken, Value: hash})
 }
 
-// checkHash returns ErrInvalid for an empty token hash.
+// checkHash returns ErrInvalid unless hash looks like housing.HashToken's
+// output.
 func checkHash(hash string) error {
-	if hash == "" || len(hash) > 128 {
-		return &housing.FieldError{Field: "token_hash", Reason: "is not a token hash"}
+	if len(hash) != 64 {
+		return &housing.FieldError{Field: "token_hash", Reason: "is not a SHA-256 hex digest"}
 	}
 	return nil
 }
@@ -76,11 +77,15 @@ func (s *Store) InvitationByTokenHash(ctx context.Context, hash string) (housing
 // its expiry, ErrConflict if another user redeemed it. Repeating a
 // successful call for the same user returns the same invitation.
 func (s *Store) RedeemInvitation(ctx context.Context, hash string, telegramID int64, at time.Time) (housing.Invitation, error) {
-	if err := checkHash(hash); err != nil {
+	err := checkHash(hash)
+	if err == nil && at.IsZero() {
+		err = &housing.FieldError{Field: "used_at", Reason: "is missing"}
+	}
+	if err != nil {
 		return housing.Invitation{}, fmt.Errorf("redisstore: redeem invitation: %w", err)
 	}
 	var inv housing.Invitation
-	err := s.atomically(ctx, func(tx *redis.Tx) error {
+	err = s.atomically(ctx, func(tx *redis.Tx) error {
 		id, err := tx.Get(ctx, s.tokenKey(hash)).Result()
 		if errors.Is(err, redis.Nil) {
 			return housing.ErrNotFound

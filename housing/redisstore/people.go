@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -20,9 +19,6 @@ func personKind() kind[housing.Person] {
 		id:      func(p *housing.Person) *string { return &p.ID },
 		version: func(p *housing.Person) *int64 { return &p.Version },
 		entries: index.Person,
-		touch: func(p *housing.Person, now time.Time) {
-			p.CreatedAt, p.UpdatedAt = orNow(p.CreatedAt, now), orNow(p.UpdatedAt, now)
-		},
 	}
 }
 
@@ -74,6 +70,13 @@ func (s *Store) UpdatePerson(ctx context.Context, p *housing.Person) error {
 
 // ListPeople returns the people matching f, ordered by ID.
 func (s *Store) ListPeople(ctx context.Context, f housing.PersonFilter) ([]housing.Person, error) {
+	err := checkFilter(
+		filterField{"role", f.Role != "", f.Role.Valid()},
+		filterField{"status", f.Status != "", f.Status.Valid()},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: list people: %w", err)
+	}
 	var sets []string
 	if f.District != "" {
 		sets = append(sets, s.entryKey(index.Entry{Index: index.PersonDistrict, Value: f.District}))
@@ -91,7 +94,6 @@ func (s *Store) PutProfile(ctx context.Context, p *housing.Profile) error {
 		return fmt.Errorf("redisstore: put profile: %w", err)
 	}
 	c := *p
-	c.UpdatedAt = orNow(c.UpdatedAt, s.now())
 	if err := put(ctx, s, "profile", c.PersonID, &c, &c.Version); err != nil {
 		return err
 	}
@@ -111,7 +113,6 @@ func (s *Store) PutCareInfo(ctx context.Context, c *housing.CareInfo) error {
 		return fmt.Errorf("redisstore: put care info: %w", err)
 	}
 	v := *c
-	v.UpdatedAt = orNow(v.UpdatedAt, s.now())
 	if err := put(ctx, s, "care", v.PersonID, &v, &v.Version); err != nil {
 		return err
 	}

@@ -18,13 +18,18 @@ func proposalKind() kind[housing.Proposal] {
 		id:      func(p *housing.Proposal) *string { return &p.ID },
 		version: func(p *housing.Proposal) *int64 { return &p.Version },
 		entries: index.Proposal,
-		touch:   func(p *housing.Proposal, now time.Time) { p.CreatedAt = orNow(p.CreatedAt, now) },
 	}
 }
 
-// CreateProposal stores a new proposal. ErrConflict if the ID exists.
+// CreateProposal stores a new pending proposal; ErrInvalid for any other
+// status, as decisions go through ApproveProposal and RejectProposal.
+// ErrConflict if the ID exists.
 func (s *Store) CreateProposal(ctx context.Context, p *housing.Proposal) error {
-	if err := p.Validate(); err != nil {
+	err := p.Validate()
+	if err == nil && p.Status != housing.ProposalPending {
+		err = &housing.FieldError{Field: "status", Reason: fmt.Sprintf("a new proposal must be pending, not %q", p.Status)}
+	}
+	if err != nil {
 		return fmt.Errorf("redisstore: create proposal: %w", err)
 	}
 	return create(ctx, s, proposalKind(), p, nil)
@@ -37,6 +42,13 @@ func (s *Store) Proposal(ctx context.Context, id string) (housing.Proposal, erro
 
 // ListProposals returns the proposals matching f, ordered by ID.
 func (s *Store) ListProposals(ctx context.Context, f housing.ProposalFilter) ([]housing.Proposal, error) {
+	err := checkFilter(
+		filterField{"home_id", f.HomeID != "", housing.ValidID(f.HomeID)},
+		filterField{"status", f.Status != "", f.Status.Valid()},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: list proposals: %w", err)
+	}
 	var sets []string
 	if f.District != "" {
 		sets = append(sets, s.entryKey(index.Entry{Index: index.ProposalDistrict, Value: f.District}))
@@ -206,8 +218,8 @@ func checkDecision(id, by string, at time.Time) error {
 	if err := checkID("id", id); err != nil {
 		return err
 	}
-	if by == "" {
-		return &housing.FieldError{Field: "decided_by", Reason: "is empty"}
+	if err := checkID("decided_by", by); err != nil {
+		return err
 	}
 	if at.IsZero() {
 		return &housing.FieldError{Field: "decided_at", Reason: "is missing"}

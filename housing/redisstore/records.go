@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -23,7 +22,6 @@ type kind[T any] struct {
 	id      func(*T) *string
 	version func(*T) *int64 // nil for records that are never updated
 	entries func(*T) []index.Entry
-	touch   func(*T, time.Time) // fills zero timestamps; may be nil
 }
 
 // unique reports whether name is an index with at most one id per value.
@@ -141,9 +139,6 @@ func create[T any](ctx context.Context, s *Store, k kind[T], v *T, check guard) 
 	if k.version != nil {
 		*k.version(&c) = 1
 	}
-	if k.touch != nil {
-		k.touch(&c, s.now())
-	}
 	key := s.recKey(k.name, *id)
 	es := k.entries(&c)
 	err := s.atomically(ctx, func(tx *redis.Tx) error {
@@ -188,9 +183,6 @@ func update[T any](ctx context.Context, s *Store, k kind[T], v *T, then after[T]
 	id := *k.id(&c)
 	if err := checkID("id", id); err != nil {
 		return fmt.Errorf("redisstore: update %s: %w", k.name, err)
-	}
-	if k.touch != nil {
-		k.touch(&c, s.now())
 	}
 	key := s.recKey(k.name, id)
 	es := k.entries(&c)
@@ -277,4 +269,22 @@ func loadMany[T any](ctx context.Context, s *Store, keys []string) ([]T, error) 
 		}
 	}
 	return vs, nil
+}
+
+// filterField is one field of a list filter: set when not zero, valid when
+// some record could have that value.
+type filterField struct {
+	name       string
+	set, valid bool
+}
+
+// checkFilter returns a *housing.FieldError for the first field that is
+// set but invalid, as boltstore does.
+func checkFilter(fields ...filterField) error {
+	for _, f := range fields {
+		if f.set && !f.valid {
+			return &housing.FieldError{Field: f.name, Reason: "is not a valid filter value"}
+		}
+	}
+	return nil
 }

@@ -26,8 +26,9 @@ type Options struct {
 	// Namespace prefixes every key as "{Namespace}:"; default "convivo".
 	// It may hold A-Z a-z 0-9 _ - . only.
 	Namespace string
-	// Now is the clock that fills timestamps a caller left zero; default
-	// time.Now.
+	// Now is accepted for symmetry with boltstore.Options and ignored:
+	// Redis expires state values by its own clock, and records keep the
+	// timestamps their callers set.
 	Now func() time.Time
 }
 
@@ -36,7 +37,6 @@ type Options struct {
 type Store struct {
 	rdb *redis.Client
 	ns  string // "{namespace}:"
-	now func() time.Time
 
 	takeScript, claimScript *redis.Script
 }
@@ -59,12 +59,8 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: parse url: %w", err)
 	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
 	s := &Store{
-		rdb: redis.NewClient(ro), ns: "{" + ns + "}:", now: now,
+		rdb: redis.NewClient(ro), ns: "{" + ns + "}:",
 		takeScript: redis.NewScript(takeSrc), claimScript: redis.NewScript(claimSrc),
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, openTimeout)
@@ -145,12 +141,4 @@ func checkID(field, id string) error {
 		return &housing.FieldError{Field: field, Reason: fmt.Sprintf("%q is not a valid id", id)}
 	}
 	return nil
-}
-
-// orNow returns t, or now when t is zero.
-func orNow(t, now time.Time) time.Time {
-	if t.IsZero() {
-		return now
-	}
-	return t
 }
