@@ -92,12 +92,23 @@ type asgSolver struct {
 	col4row      []int
 	row4col      []int
 
+	// Column sets. A free column is never scanned except as the sink, so
+	// its dual never changes once the shortest path phase starts; that is
+	// what lets each row cache its cheapest free columns.
+	assigned []int // columns with a row, in order of assignment
+	freeCols []int // columns without a row
+	freePos  []int // index of each column in freeCols, -1 once assigned
+	cands    asgCandidates
+
 	// Scratch of one shortest path search.
-	spc       []float64 // shortest path cost to each column
-	path      []int     // row from which each column was reached
-	remaining []int     // columns not yet scanned
-	visitedR  []int     // rows scanned, in order
-	visitedC  []int     // columns scanned, in order
+	spc      []float64 // shortest path cost to each scanned column
+	path     []int     // row from which each scanned column was reached
+	visitedR []int     // rows scanned, in order
+	visitedC []int     // columns scanned, in order
+	posCol   []int     // unscanned assigned columns, compacted
+	posDist  []float64 // tentative distance of posCol[k]
+	posV     []float64 // dual of posCol[k]
+	posPath  []int     // row giving posDist[k]
 }
 
 // asgNewSolver validates p and lays its costs out flat, transposed if p has
@@ -207,9 +218,23 @@ func (s *asgSolver) solve() error {
 	}
 	s.spc = make([]float64, s.nc)
 	s.path = make([]int, s.nc)
-	s.remaining = make([]int, s.nc)
+	s.posCol = make([]int, s.nc)
+	s.posDist = make([]float64, s.nc)
+	s.posV = make([]float64, s.nc)
+	s.posPath = make([]int, s.nc)
 	s.visitedR = make([]int, 0, s.nr)
 	s.visitedC = make([]int, 0, s.nc)
+	s.freePos = make([]int, s.nc)
+	for j, i := range s.row4col {
+		s.freePos[j] = -1
+		if i < 0 {
+			s.freePos[j] = len(s.freeCols)
+			s.freeCols = append(s.freeCols, j)
+		} else {
+			s.assigned = append(s.assigned, j)
+		}
+	}
+	s.cands = newAsgCandidates(s.nr, min(asgCandidateCount, s.nc))
 	for _, row := range free {
 		if err := s.augment(row); err != nil {
 			return err
@@ -240,56 +265,199 @@ func (s *asgSolver) augment(cur int) error {
 			break
 		}
 	}
+	last := s.freeCols[len(s.freeCols)-1]
+	s.freeCols[s.freePos[sink]] = last
+	s.freePos[last] = s.freePos[sink]
+	s.freeCols = s.freeCols[:len(s.freeCols)-1]
+	s.freePos[sink] = -1
+	s.assigned = append(s.assigned, sink)
 	return nil
 }
 
 // shortestPath scans rows from cur until it reaches an unassigned column and
-// returns that column and its distance, or -1 if every remaining column is
-// forbidden. Ties prefer an unassigned column, as SciPy does.
+// returns that column and its distance, or -1 if no finite path exists.
+// Ties prefer an unassigned column, as in SciPy. Assigned columns are
+// relaxed one by one, kept compacted by position with their tentative
+// distances, duals and predecessors beside them so that the inner loop
+// reads memory in order; unassigned columns only matter through the
+// nearest one, which each row knows from its candidate list.
 func (s *asgSolver) shortestPath(cur int) (int, float64) {
-	nc := s.nc
-	remaining := s.remaining[:nc]
-	for k := range remaining {
-		remaining[k] = nc - k - 1
+	m := len(s.assigned)
+	for k, j := range s.assigned {
+		s.posCol[k], s.posDist[k], s.posV[k] = j, math.Inf(1), s.v[j]
 	}
-	spc := s.spc[:nc]
-	for j := range spc {
-		spc[j] = math.Inf(1)
-	}
-	path, v, row4col := s.path[:nc], s.v[:nc], s.row4col[:nc]
 	s.visitedR, s.visitedC = s.visitedR[:0], s.visitedC[:0]
+	freeDist, freeCol, freeRow := math.Inf(1), -1, -1
 	minVal := 0.0
-	for i := cur; ; {
+	for i := cur; ; m-- {
 		s.visitedR = append(s.visitedR, i)
-		row := s.cost[i*nc : i*nc+nc]
 		base := minVal - s.u[i]
-		index, lowest := -1, math.Inf(1)
-		for k, j := range remaining {
-			r := base + row[j] - v[j]
-			d := spc[j]
-			if r < d {
-				path[j] = i
-				spc[j] = r
-				d = r
-			}
-			if d < lowest || (d == lowest && row4col[j] < 0) {
-				lowest, index = d, k
-			}
+		if red, j := s.cheapestFree(i); base+red < freeDist {
+			freeDist, freeCol, freeRow = base+red, j, i
 		}
-		if index < 0 {
-			return -1, 0
+		index, lowest := asgScanRow(s.cost[i*s.nc:(i+1)*s.nc], base, i,
+			s.posCol[:m], s.posDist[:m], s.posV[:m], s.posPath[:m])
+		if freeDist <= lowest {
+			if math.IsInf(freeDist, 1) {
+				return -1, 0
+			}
+			s.spc[freeCol], s.path[freeCol] = freeDist, freeRow
+			s.visitedC = append(s.visitedC, freeCol)
+			return freeCol, freeDist
 		}
 		minVal = lowest
-		j := remaining[index]
+		j := s.posCol[index]
+		s.spc[j], s.path[j] = lowest, s.posPath[index]
 		s.visitedC = append(s.visitedC, j)
-		last := len(remaining) - 1
-		remaining[index] = remaining[last]
-		remaining = remaining[:last]
-		if row4col[j] < 0 {
-			return j, minVal
-		}
-		i = row4col[j]
+		last := m - 1
+		s.posCol[index], s.posDist[index] = s.posCol[last], s.posDist[last]
+		s.posV[index], s.posPath[index] = s.posV[last], s.posPath[last]
+		i = s.row4col[j]
 	}
+}
+
+// asgCandidateCount is how many of its cheapest free columns each row
+// remembers between searches.
+const asgCandidateCount = 64
+
+// asgCand is a free column and its reduced cost c[i][j] - v[j] for one row.
+type asgCand struct {
+	col int
+	red float64
+}
+
+// asgCandidates holds, for each row, up to k of its cheapest free columns
+// in ascending order of (reduced cost, column). A list goes stale only as
+// its columns get assigned, since free columns keep their duals; a row
+// whose list runs out rescans the free columns.
+type asgCandidates struct {
+	k        int
+	list     []asgCand // row i's list is list[i*k : i*k+size[i]]
+	size     []int
+	next     []int  // first entry of the list not known to be assigned
+	complete []bool // the list holds every allowed free column of the row
+	heap     []asgCand
+}
+
+// newAsgCandidates returns empty lists for rows rows of k entries.
+func newAsgCandidates(rows, k int) asgCandidates {
+	return asgCandidates{
+		k:        k,
+		list:     make([]asgCand, rows*k),
+		size:     make([]int, rows),
+		next:     make([]int, rows),
+		complete: make([]bool, rows),
+		heap:     make([]asgCand, 0, k),
+	}
+}
+
+// cheapestFree returns the least reduced cost c[i][j] - v[j] over the free
+// columns j and that column, or +Inf and -1 if row i has none allowed.
+func (s *asgSolver) cheapestFree(i int) (float64, int) {
+	c := &s.cands
+	for {
+		for ; c.next[i] < c.size[i]; c.next[i]++ {
+			if e := c.list[i*c.k+c.next[i]]; s.freePos[e.col] >= 0 {
+				return e.red, e.col
+			}
+		}
+		if c.complete[i] {
+			return math.Inf(1), -1
+		}
+		s.refreshCandidates(i)
+	}
+}
+
+// refreshCandidates rebuilds row i's list from the current free columns,
+// keeping the k cheapest in a bounded max-heap.
+func (s *asgSolver) refreshCandidates(i int) {
+	c := &s.cands
+	row := s.cost[i*s.nc : (i+1)*s.nc]
+	h := c.heap[:0]
+	allowed := 0
+	for _, j := range s.freeCols {
+		red := row[j] - s.v[j]
+		if math.IsInf(red, 1) {
+			continue
+		}
+		allowed++
+		e := asgCand{col: j, red: red}
+		switch {
+		case len(h) < c.k:
+			h = append(h, e)
+			asgSiftUp(h, len(h)-1)
+		case asgCandLess(e, h[0]):
+			h[0] = e
+			asgSiftDown(h, 0)
+		}
+	}
+	slices.SortFunc(h, asgCandCompare)
+	copy(c.list[i*c.k:], h)
+	c.size[i], c.next[i], c.complete[i] = len(h), 0, allowed <= c.k
+	c.heap = h[:0]
+}
+
+// asgCandCompare orders candidates by reduced cost, then column.
+func asgCandCompare(a, b asgCand) int {
+	if a.red != b.red {
+		if a.red < b.red {
+			return -1
+		}
+		return 1
+	}
+	return a.col - b.col
+}
+
+// asgCandLess reports whether a comes before b in asgCandCompare's order.
+func asgCandLess(a, b asgCand) bool { return asgCandCompare(a, b) < 0 }
+
+// asgSiftUp restores the max-heap order of h after h[k] grew.
+func asgSiftUp(h []asgCand, k int) {
+	for k > 0 {
+		parent := (k - 1) / 2
+		if !asgCandLess(h[parent], h[k]) {
+			return
+		}
+		h[parent], h[k] = h[k], h[parent]
+		k = parent
+	}
+}
+
+// asgSiftDown restores the max-heap order of h after h[k] shrank.
+func asgSiftDown(h []asgCand, k int) {
+	for {
+		big, l, r := k, 2*k+1, 2*k+2
+		if l < len(h) && asgCandLess(h[big], h[l]) {
+			big = l
+		}
+		if r < len(h) && asgCandLess(h[big], h[r]) {
+			big = r
+		}
+		if big == k {
+			return
+		}
+		h[big], h[k] = h[k], h[big]
+		k = big
+	}
+}
+
+// asgScanRow relaxes the distances of the unscanned assigned columns
+// through row i, whose reduced costs are base + row[j] - v[j], and returns
+// the position of the nearest one and its distance (+Inf if none).
+func asgScanRow(row []float64, base float64, i int, cols []int, dist, v []float64, path []int) (int, float64) {
+	dist, v, path = dist[:len(cols)], v[:len(cols)], path[:len(cols)]
+	index, lowest := -1, math.Inf(1)
+	for k, j := range cols {
+		d := dist[k]
+		if r := base + row[j] - v[k]; r < d {
+			d = r
+			dist[k], path[k] = r, i
+		}
+		if d < lowest {
+			lowest, index = d, k
+		}
+	}
+	return index, lowest
 }
 
 // result converts the solver's col4row into SciPy's (rows, cols) form with

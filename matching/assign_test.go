@@ -213,7 +213,7 @@ func asgNoImprovingCycle(t *testing.T, p AssignProblem, a Assignment) {
 			return
 		}
 	}
-	t.Fatalf("assignment %v of %v has an improving cycle", a, p)
+	t.Fatalf("assignment of a %dx%d instance (maximize=%v) has an improving cycle", rows, cols, p.Maximize)
 }
 
 func TestSolveAssignmentOptimalityCertificate(t *testing.T) {
