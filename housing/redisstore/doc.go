@@ -11,7 +11,9 @@
 //
 // Every key starts with the namespace in a hash tag, "{ns}:" (default
 // namespace "convivo"), so all keys live in one hash slot and every
-// transaction is legal on Redis Cluster and behind Sentinel without change.
+// transaction is legal on Redis Cluster and behind Sentinel without change
+// (Open takes a single server's URL; NewWithClient takes a go-redis
+// failover or cluster client).
 // Values are JSON.
 //
 //	{ns}:person:<id>              a Person (STRING, JSON; so are the records below)
@@ -42,6 +44,16 @@
 //
 // Index names and the entries each record puts in them come from
 // housing/internal/index, which boltstore uses too.
+//
+// # Tests
+//
+// The tests need a redis-server: CONVIVO_TEST_REDIS_URL (e.g.
+// redis://127.0.0.1:6379/0) runs the storetest contract suite and the
+// Redis-specific tests, each in its own random namespace; unset, they
+// skip; set but unreachable, they fail. CONVIVO_TEST_REDIS_CLUSTER_URL
+// (a cluster node; one node owning every slot is enough, as it still
+// refuses cross-slot commands) runs the suite again through a cluster
+// client and checks every key's slot with CLUSTER KEYSLOT.
 //
 // # Limitations
 //

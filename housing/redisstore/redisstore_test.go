@@ -29,18 +29,27 @@ func redisURL(tb testing.TB) string {
 	return url
 }
 
-// openStore opens a store in a fresh random namespace and deletes the
-// namespace's keys when the test ends. A configured Redis that does not
-// answer fails the test.
+// openStore opens a store on CONVIVO_TEST_REDIS_URL in a fresh random
+// namespace and deletes the namespace's keys when the test ends. A
+// configured Redis that does not answer fails the test.
 func openStore(tb testing.TB) *redisstore.Store {
 	tb.Helper()
 	url := redisURL(tb)
+	return newTestStore(tb, func(o redisstore.Options) (*redisstore.Store, error) {
+		return redisstore.Open(tb.Context(), url, o)
+	})
+}
+
+// newTestStore opens a store with open in a fresh random namespace and
+// deletes the namespace's keys and closes the store when the test ends.
+func newTestStore(tb testing.TB, open func(redisstore.Options) (*redisstore.Store, error)) *redisstore.Store {
+	tb.Helper()
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	ns := "test-" + hex.EncodeToString(b[:])
-	s, err := redisstore.Open(tb.Context(), url, redisstore.Options{Namespace: ns})
+	s, err := open(redisstore.Options{Namespace: ns})
 	if err != nil {
-		tb.Fatalf("Open(%s) = %v; want a store (CONVIVO_TEST_REDIS_URL is set, so Redis must answer)", url, err)
+		tb.Fatalf("opening the test store = %v; want a store (the URL is set, so Redis must answer)", err)
 	}
 	tb.Cleanup(func() {
 		ctx := context.Background() // tb.Context is already done in cleanups
@@ -77,16 +86,20 @@ func TestOpenUnreachable(t *testing.T) {
 func TestOpenBadInput(t *testing.T) {
 	for _, tc := range []struct {
 		name, url, ns string
+		invalid       bool // want ErrInvalid
 	}{
-		{"bad url", "http://127.0.0.1:6379", ""},
-		{"brace in namespace", "redis://127.0.0.1:1/0", "a}b"},
-		{"colon in namespace", "redis://127.0.0.1:1/0", "a:b"},
+		{"bad url", "http://127.0.0.1:6379", "", false},
+		{"brace in namespace", "redis://127.0.0.1:1/0", "a}b", true},
+		{"colon in namespace", "redis://127.0.0.1:1/0", "a:b", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := redisstore.Open(t.Context(), tc.url, redisstore.Options{Namespace: tc.ns})
 			if err == nil {
 				s.Close()
 				t.Fatalf("Open(%q, %q) = nil error; want an error", tc.url, tc.ns)
+			}
+			if got := errors.Is(err, housing.ErrInvalid); got != tc.invalid {
+				t.Errorf("Open(%q, %q) = %v; ErrInvalid %v, want %v", tc.url, tc.ns, err, got, tc.invalid)
 			}
 		})
 	}
@@ -98,20 +111,7 @@ func TestOpenBadInput(t *testing.T) {
 func TestKeysShareOneSlot(t *testing.T) {
 	s := openStore(t)
 	ctx := t.Context()
-	var b housingtest.Builder
-	p := b.Person(func(p *housing.Person) { p.TelegramID = 77 })
-	mustDo(t, "CreatePerson", s.CreatePerson(ctx, p))
-	mustDo(t, "PutProfile", s.PutProfile(ctx, b.Profile(p.ID)))
-	h := b.Home()
-	mustDo(t, "CreateHome", s.CreateHome(ctx, h))
-	pr := b.Proposal(h, []string{p.ID})
-	mustDo(t, "CreateProposal", s.CreateProposal(ctx, pr))
-	_, err := s.ApproveProposal(ctx, pr.ID, "p-med", housingtest.Epoch())
-	mustDo(t, "ApproveProposal", err)
-	inv, _ := b.Invitation()
-	mustDo(t, "CreateInvitation", s.CreateInvitation(ctx, inv))
-	mustDo(t, "AppendAudit", s.AppendAudit(ctx, &housing.AuditEntry{Actor: "p-med", Action: "x", Subject: p.ID, At: housingtest.Epoch()}))
-	mustDo(t, "PutState", s.PutState(ctx, "conv:1", []byte("x"), time.Minute))
+	fillEveryKind(t, s)
 
 	keys, err := redisstore.Keys(ctx, s)
 	mustDo(t, "Keys", err)
@@ -124,6 +124,37 @@ func TestKeysShareOneSlot(t *testing.T) {
 		}
 	}
 }
+
+// fillEveryKind writes through every kind of call, so that s holds every
+// kind of key.
+func fillEveryKind(t *testing.T, s *redisstore.Store) {
+	t.Helper()
+	ctx := t.Context()
+	var b housingtest.Builder
+	p := b.Person(func(p *housing.Person) { p.TelegramID = 77 })
+	mustDo(t, "CreatePerson", s.CreatePerson(ctx, p))
+	mustDo(t, "PutProfile", s.PutProfile(ctx, b.Profile(p.ID)))
+	mustDo(t, "PutCareInfo", s.PutCareInfo(ctx, &housing.CareInfo{PersonID: p.ID}))
+	mustDo(t, "AddConsent", s.AddConsent(ctx, &housing.ConsentRecord{
+		PersonID: p.ID, Decision: housing.ConsentAccepted, TextVersion: "v1", Language: housing.LangIT, At: housingtest.Epoch(),
+	}))
+	h := b.Home()
+	mustDo(t, "CreateHome", s.CreateHome(ctx, h))
+	pr := b.Proposal(h, []string{p.ID})
+	mustDo(t, "CreateProposal", s.CreateProposal(ctx, pr))
+	_, err := s.ApproveProposal(ctx, pr.ID, "p-med", housingtest.Epoch())
+	mustDo(t, "ApproveProposal", err)
+	inv, _ := b.Invitation()
+	mustDo(t, "CreateInvitation", s.CreateInvitation(ctx, inv))
+	mustDo(t, "AppendAudit", s.AppendAudit(ctx, &housing.AuditEntry{Actor: "p-med", Action: "x", Subject: p.ID, At: housingtest.Epoch()}))
+	mustDo(t, "PutState", s.PutState(ctx, "conv:1", []byte("x"), time.Minute))
+	mustDo(t, "ClaimState", claimErr(s.ClaimState(ctx, "slot:1", []byte("x"), time.Minute)))
+	_, err = s.TakeState(ctx, "conv:1")
+	mustDo(t, "TakeState", err)
+}
+
+// claimErr drops ClaimState's result.
+func claimErr(_ bool, err error) error { return err }
 
 // hashTag returns the part of key Redis Cluster hashes: the text between
 // the first '{' and the next '}', when not empty.

@@ -35,7 +35,7 @@ type Options struct {
 // Store is a housing.Store on Redis. It is safe for concurrent use, also
 // by several processes sharing one Redis.
 type Store struct {
-	rdb *redis.Client
+	rdb redis.UniversalClient
 	ns  string // "{namespace}:"
 
 	takeScript, claimScript *redis.Script
@@ -46,28 +46,39 @@ var _ housing.Store = (*Store)(nil)
 // Open connects to the Redis at url (redis://user:pass@host:port/db, or
 // rediss:// for TLS; go-redis URL options such as dial_timeout apply) and
 // pings it, so an unreachable server is an error here, within ten seconds,
-// and not at the first request.
+// and not at the first request. For Sentinel or Cluster, see
+// NewWithClient.
 func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	ro, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: parse url: %w", err)
+	}
+	return NewWithClient(ctx, redis.NewClient(ro), opts)
+}
+
+// NewWithClient returns a Store on a client the caller built, such as a
+// redis.NewFailoverClient for Sentinel or a redis.NewClusterClient (see
+// redis.ParseFailoverURL and redis.ParseClusterURL). It pings like Open;
+// the Store owns the client from then on and Close closes it, also when
+// NewWithClient fails.
+func NewWithClient(ctx context.Context, rdb redis.UniversalClient, opts Options) (*Store, error) {
 	ns := opts.Namespace
 	if ns == "" {
 		ns = "convivo"
 	}
 	if !validNamespace(ns) {
+		_ = rdb.Close() // the namespace is the error worth reporting
 		return nil, fmt.Errorf("redisstore: namespace %q: want A-Z a-z 0-9 _ - . only: %w", ns, housing.ErrInvalid)
 	}
-	ro, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, fmt.Errorf("redisstore: parse url: %w", err)
-	}
 	s := &Store{
-		rdb: redis.NewClient(ro), ns: "{" + ns + "}:",
+		rdb: rdb, ns: "{" + ns + "}:",
 		takeScript: redis.NewScript(takeSrc), claimScript: redis.NewScript(claimSrc),
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
-	if err := s.Ping(pingCtx); err != nil {
-		_ = s.rdb.Close() // the ping error is the one worth reporting
-		return nil, fmt.Errorf("redisstore: open %s: %w", ro.Addr, err)
+	if err := rdb.Ping(pingCtx).Err(); err != nil {
+		_ = rdb.Close() // the ping error is the one worth reporting
+		return nil, fmt.Errorf("redisstore: open: ping: %w", err)
 	}
 	return s, nil
 }
