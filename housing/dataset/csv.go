@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/convivo/convivo/housing"
@@ -38,6 +39,12 @@ func readRows[T any](r io.Reader, table []column[T], fresh func() T) ([]row[T], 
 	if len(b.problems) > 0 {
 		return nil, b
 	}
+	var absent []*column[T] // columns left out whose default still applies
+	for i := range table {
+		if table[i].dflt != "" && !slices.Contains(cols, &table[i]) {
+			absent = append(absent, &table[i])
+		}
+	}
 	var rows []row[T]
 	for {
 		cells, err := cr.Read()
@@ -48,7 +55,7 @@ func readRows[T any](r io.Reader, table []column[T], fresh func() T) ([]row[T], 
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				line = pe.Line
+				line = pe.StartLine
 			}
 			b.add(Problem{Line: line}, "", csvReason(err)+"; reading stopped here")
 			break
@@ -57,7 +64,11 @@ func readRows[T any](r io.Reader, table []column[T], fresh func() T) ([]row[T], 
 			b.add(Problem{Line: line}, "", fmt.Sprintf("has %d cells; the header has %d", len(cells), len(cols)))
 			continue
 		}
-		rows = append(rows, decodeRow(b, Problem{Line: line}, cells, cols, fresh()))
+		rec := fresh()
+		for _, c := range absent {
+			_ = c.decode(&rec, c.dflt) // defaults are valid cells
+		}
+		rows = append(rows, decodeRow(b, Problem{Line: line}, cells, cols, rec))
 	}
 	return rows, b
 }
@@ -66,6 +77,9 @@ func readRows[T any](r io.Reader, table []column[T], fresh func() T) ([]row[T], 
 func csvReason(err error) string {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
+		if pe.Line != pe.StartLine {
+			return fmt.Sprintf("not valid CSV: %v (noticed on line %d)", pe.Err, pe.Line)
+		}
 		return "not valid CSV: " + pe.Err.Error()
 	}
 	return "cannot read: " + err.Error()

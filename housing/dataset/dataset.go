@@ -1,7 +1,9 @@
 package dataset
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/convivo/convivo/housing"
@@ -86,11 +88,12 @@ func (e *ImportError) Error() string {
 // Unwrap makes errors.Is(err, housing.ErrInvalid) true.
 func (e *ImportError) Unwrap() error { return housing.ErrInvalid }
 
-// importError returns an *ImportError for problems, or nil when there are
-// none.
+// importError returns an *ImportError for problems, in line order, or nil
+// when there are none.
 func importError(problems []Problem) error {
 	if len(problems) == 0 {
 		return nil
 	}
+	slices.SortStableFunc(problems, func(a, b Problem) int { return cmp.Compare(a.Line, b.Line) })
 	return &ImportError{Problems: problems}
 }

@@ -47,12 +47,13 @@ func (r Ref) check(role housing.Role, found bool) string {
 	return ""
 }
 
+// joinRoles lists roles as "a, b or c".
 func joinRoles(rs []housing.Role) string {
-	s := make([]string, len(rs))
-	for i, r := range rs {
-		s[i] = string(r)
+	s := strs(rs)
+	if len(s) == 1 {
+		return s[0]
 	}
-	return strings.Join(s, " or ")
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
 // Refs returns every reference the dataset makes to a person, people's

@@ -24,7 +24,7 @@ func peopleTable() []column[PersonRecord] {
 		withDefault(oneOf(p, "language", "Language of the chat. Empty: it.", []string{"it", "en"}, func(r *R) any { return &r.Person.Language }), "it"),
 		withDefault(oneOf(p, "status", "Where the person is in the service. Empty: invited.", []string{"invited", "active", "paused", "left"}, func(r *R) any { return &r.Person.Status }), "invited"),
 
-		typed(pr, "housing_forms", typeListOf+typeOneOf, "Kinds of home wanted, separated by ;. Values: iesa, flat, cohousing.", func(r *R) any { return &r.Profile.HousingForms }),
+		{Column: Column{Name: "housing_forms", Type: typeListOf + typeOneOf, Values: strs(housing.HomeKinds()), Help: "Kinds of home wanted, separated by ;."}, group: pr, fold: true, ptr: func(r *R) any { return &r.Profile.HousingForms }},
 		typed(pr, "districts", typeListOf+typeDistrict, "Districts the person would live in, separated by ;.", func(r *R) any { return &r.Profile.Districts }),
 		yesNoCol(pr, "stay_near", "Wants to stay near the current district.", func(r *R) any { return &r.Profile.StayNear }),
 		yesNoCol(pr, "smoker", "Smokes.", func(r *R) any { return &r.Profile.Smoker }),

@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/convivo/convivo/housing"
@@ -82,6 +83,9 @@ func validatePerson(rec *PersonRecord, ds housing.Districts) []issue {
 	}
 	if rec.Care != nil {
 		out = append(out, validateCare(rec)...)
+	}
+	if !housing.ValidID(p.ID) { // already said of the id
+		out = slices.DeleteFunc(out, func(is issue) bool { return is.group != groupPerson && is.field == "person_id" })
 	}
 	return out
 }
@@ -216,7 +220,7 @@ func (b *batch) refs(d Dataset, name func(issue) string) {
 	roles := d.roles()
 	for _, r := range d.Refs() {
 		role, ok := roles[r.ID]
-		if !ok {
+		if !ok || !role.Valid() { // a bad role is its own row's problem
 			continue
 		}
 		if reason := r.check(role, ok); reason != "" {
