@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/convivo/convivo/housing"
+	"github.com/google/go-cmp/cmp"
 )
 
 // problemsOf returns the problems of an *ImportError, failing the test for

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/convivo/convivo/housing"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/convivo/convivo/housing"
 )
 
 // csvLeavesOut ignores the fields CSV does not carry.
