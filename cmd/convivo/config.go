@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/convivo/convivo/housing"
+)
+
+// Config is everything convivo reads from CONVIVO_* environment variables.
+// Flags of individual commands may override some of it.
+type Config struct {
+	DataPath      string            // CONVIVO_DATA: the embedded store's file (default ./convivo.db)
+	RedisURL      string            // CONVIVO_REDIS_URL: use Redis instead of the embedded file
+	RedisPrefix   string            // CONVIVO_REDIS_NAMESPACE: key namespace (default convivo)
+	BotUsername   string            // CONVIVO_BOT_USERNAME: for invitation links
+	TelegramToken string            // CONVIVO_TELEGRAM_TOKEN
+	TelegramAPI   string            // CONVIVO_TELEGRAM_API: Bot API endpoint, tgbotapi format
+	Timezone      *time.Location    // CONVIVO_TIMEZONE (default Europe/Rome)
+	QuietHours    string            // CONVIVO_QUIET_HOURS (default 21:00-08:00)
+	Districts     housing.Districts // CONVIVO_DISTRICTS: comma-separated (default the six AUSL Bologna districts)
+	LogFormat     string            // CONVIVO_LOG_FORMAT: text or json
+	Listen        string            // CONVIVO_LISTEN: health and metrics listener
+	WeightsFile   string            // CONVIVO_WEIGHTS: matching weights config (JSON)
+}
+
+// LoadConfig reads the configuration from getenv.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		DataPath:      get("CONVIVO_DATA", "convivo.db"),
+		RedisURL:      get("CONVIVO_REDIS_URL", ""),
+		RedisPrefix:   get("CONVIVO_REDIS_NAMESPACE", "convivo"),
+		BotUsername:   strings.TrimPrefix(get("CONVIVO_BOT_USERNAME", ""), "@"),
+		TelegramToken: get("CONVIVO_TELEGRAM_TOKEN", ""),
+		TelegramAPI:   get("CONVIVO_TELEGRAM_API", "https://api.telegram.org/bot%s/%s"),
+		QuietHours:    get("CONVIVO_QUIET_HOURS", "21:00-08:00"),
+		Districts:     housing.ParseDistricts(get("CONVIVO_DISTRICTS", "")),
+		LogFormat:     get("CONVIVO_LOG_FORMAT", "text"),
+		Listen:        get("CONVIVO_LISTEN", "127.0.0.1:8080"),
+		WeightsFile:   get("CONVIVO_WEIGHTS", ""),
+	}
+	tz := get("CONVIVO_TIMEZONE", "Europe/Rome")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return Config{}, fmt.Errorf("CONVIVO_TIMEZONE=%q: %w", tz, err)
+	}
+	c.Timezone = loc
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return Config{}, fmt.Errorf("CONVIVO_LOG_FORMAT=%q: want text or json", c.LogFormat)
+	}
+	return c, nil
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1 // the command failed (bad data, infeasible, store error)
+	exitUsage = 2 // the command line was wrong
+)
+
+// env is what every subcommand gets from the process: configuration and
+// the standard streams.
+type env struct {
+	cfg    Config
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	usage   string // argument synopsis, e.g. "people|homes FILE"
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+// commands is the table of subcommands, in the order help lists them.
+func commands() []command {
+	return []command{
+		{"seed", "[--people N] [--homes M] [--seed S] [--format json|csv] [--out DIR]", "write a deterministic synthetic data set", cmdSeed},
+		{"import", "people|homes|all FILE [--dry-run]", "import people or homes from CSV or JSON, all or nothing", cmdImport},
+		{"export", "[--district D]", "write everything as JSON (staff use)", cmdExport},
+		{"people", "[--district D] [--role R] [--status S]", "list people", cmdPeople},
+		{"homes", "[--district D] [--kind K] [--free]", "list homes", cmdHomes},
+		{"invite", "--role R --district D [--person ID] [--ttl 72h]", "create a one-time invitation link", cmdInvite},
+		{"solve", "PROBLEM < instance.json", "run one solver on a JSON instance (assignment, matching, roommates, stable-marriage, hospital-resident, groups)", cmdSolve},
+	}
+}
+
+// usageError is a command-line mistake: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// exitError carries a specific exit status with its message.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// run is the whole program: it returns the exit status.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "convivo: %v\n", err)
+		return exitUsage
+	}
+	e := &env{cfg: cfg, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) < 2 || args[1] == "help" || args[1] == "-h" || args[1] == "--help" {
+		printHelp(stdout)
+		if len(args) < 2 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	name := args[1]
+	for _, c := range commands() {
+		if c.name == name {
+			return report(stderr, c.run(ctx, e, args[2:]))
+		}
+	}
+	fmt.Fprintf(stderr, "convivo: unknown command %q (run 'convivo help')\n", name)
+	return exitUsage
+}
+
+// report prints err as one line and maps it to an exit status.
+func report(stderr io.Writer, err error) int {
+	var ue *usageError
+	var ce *codedError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "convivo: %v\n", err)
+		return exitUsage
+	case errors.As(err, &ce):
+		fmt.Fprintf(stderr, "convivo: %v\n", err)
+		return ce.code
+	default:
+		fmt.Fprintf(stderr, "convivo: %v\n", err)
+		return exitError
+	}
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, "convivo: cohabitation and housing matches for mental-health programmes")
+	fmt.Fprintln(w, "\nUsage: convivo COMMAND [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'convivo COMMAND --help' for a command's flags. Configuration comes from CONVIVO_* environment variables; see README.md.")
+}
+
+// newFlags returns a FlagSet for a subcommand that reports errors as usage
+// errors and prints help on --help.
+func newFlags(e *env, name, usage, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stdout, "Usage: convivo %s %s\n\n%s\n", name, usage, summary)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parseFlags parses args, turning flag errors into usage errors (exit 2)
+// and --help into a clean exit.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return err
+		}
+		return usagef("%s: %v", fs.Name(), strings.TrimSpace(err.Error()))
+	}
+	return nil
+}
+
+// lookup returns the command named name.
+func lookup(name string) command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	panic("convivo: no command " + name)
+}
+
+// flagsFor returns a FlagSet for the command named name.
+func flagsFor(e *env, name string) *flag.FlagSet {
+	c := lookup(name)
+	return newFlags(e, c.name, c.usage, c.summary)
+}

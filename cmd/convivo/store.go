@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/convivo/convivo/housing"
+	"github.com/convivo/convivo/housing/boltstore"
+	"github.com/convivo/convivo/housing/redisstore"
+)
+
+// openStore opens Redis when CONVIVO_REDIS_URL is set, and the embedded
+// file at CONVIVO_DATA otherwise.
+func openStore(ctx context.Context, cfg Config) (housing.Store, error) {
+	if cfg.RedisURL != "" {
+		s, err := redisstore.Open(ctx, cfg.RedisURL, redisstore.Options{Namespace: cfg.RedisPrefix})
+		if err != nil {
+			return nil, fmt.Errorf("open redis store: %w", err)
+		}
+		return s, nil
+	}
+	s, err := boltstore.Open(cfg.DataPath, boltstore.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", cfg.DataPath, err)
+	}
+	return s, nil
+}
+
+// withStore opens the store, runs fn and closes the store, keeping the
+// first error.
+func withStore(ctx context.Context, cfg Config, fn func(housing.Store) error) (err error) {
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := s.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close store: %w", cerr)
+		}
+	}()
+	return fn(s)
+}
+
+// storeFlags registers the flags that override where the store is.
+func storeFlags(e *env, fs interface {
+	StringVar(p *string, name, value, usage string)
+}) {
+	fs.StringVar(&e.cfg.DataPath, "data", e.cfg.DataPath, "embedded store file (CONVIVO_DATA)")
+	fs.StringVar(&e.cfg.RedisURL, "redis-url", e.cfg.RedisURL, "Redis URL; overrides --data (CONVIVO_REDIS_URL)")
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The test command: what a newcomer runs and what CI runs.
+#
+# It installs redis-server from Debian's packages when it is missing, starts
+# one on a free loopback port (appendonly, appendfsync always) in a temp
+# dir, points the store contract suite at it with CONVIVO_TEST_REDIS_URL,
+# runs gofmt, go vet and go test -race over the whole module, and stops the
+# server on exit, also on failure. Extra arguments go to `go test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "== installing redis-server (Debian package)"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+
+port=
+for p in $(seq 16379 16479); do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+done
+[ -n "$port" ] || { echo "no free port for redis-server" >&2; exit 1; }
+
+dir=$(mktemp -d)
+redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' \
+  --appendonly yes --appendfsync always --daemonize no --logfile "$dir/redis.log" &
+redis_pid=$!
+cleanup() { kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; rm -rf "$dir"; }
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+  if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then break; fi
+  sleep 0.1
+done
+redis-cli -p "$port" ping | grep -q PONG || { echo "redis-server did not start:" >&2; cat "$dir/redis.log" >&2; exit 1; }
+export CONVIVO_TEST_REDIS_URL="redis://127.0.0.1:$port/0"
+echo "== redis-server $(redis-server --version | awk '{print $3}') on 127.0.0.1:$port (appendonly, appendfsync always)"
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted" >&2; exit 1; fi
+
+echo "== go vet ./..."
+go vet ./...
+
+echo "== go test -race ./... (top-level results; the store contract suite runs as TestContract in boltstore and redisstore)"
+log=$(mktemp)
+set +e
+go test -race -count=1 -v "$@" ./... >"$log" 2>&1
+status=$?
+set -e
+grep -E '^(--- (PASS|FAIL|SKIP): [A-Za-z0-9_]+ |ok  |FAIL|panic:|\s+--- FAIL)' "$log" || true
+if [ $status -ne 0 ]; then
+  echo "== failures in detail:"
+  grep -B2 -A20 -E -- '--- FAIL|^panic:' "$log" | head -300
+fi
+passed=$(grep -cE '^\s*--- PASS' "$log" || true)
+failed=$(grep -cE '^\s*--- FAIL' "$log" || true)
+skipped=$(grep -cE '^\s*--- SKIP' "$log" || true)
+rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
