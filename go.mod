@@ -25,4 +25,5 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 	gonum.org/v1/gonum v0.17.0 // indirect
 	gonum.org/v1/plot v0.15.2 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
