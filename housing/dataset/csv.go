@@ -51,8 +51,8 @@ func readRows[T any](r io.Reader, table []column[T], fresh func() T) ([]row[T], 
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			var line int
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
@@ -60,6 +60,7 @@ func readRows[T any](r io.Reader, table []column[T], fresh func() T) ([]row[T], 
 			b.add(Problem{Line: line}, "", csvReason(err)+"; reading stopped here")
 			break
 		}
+		line, _ := cr.FieldPos(0)
 		if len(cells) != len(cols) {
 			b.add(Problem{Line: line}, "", fmt.Sprintf("has %d cells; the header has %d", len(cells), len(cols)))
 			continue

@@ -40,8 +40,11 @@ func ReadJSON(r io.Reader, ds housing.Districts) (Dataset, error) {
 	if err != nil {
 		return Dataset{}, fmt.Errorf("dataset: read json: %w", err)
 	}
-	jr := &jsonReader{data: data, dec: json.NewDecoder(bytes.NewReader(data)), b: newBatch()}
+	jr := &jsonReader{data: data, dec: json.NewDecoder(bytes.NewReader(data)), b: newBatch(), lastLine: 1}
 	d := jr.document()
+	if jr.stop { // the records read so far would only add noise
+		return Dataset{}, importError(jr.b.problems)
+	}
 	for i := range d.People {
 		rec, at := &d.People[i], jr.people[i]
 		for _, is := range validatePerson(rec, ds) {
@@ -68,12 +71,15 @@ func ReadJSON(r io.Reader, ds housing.Districts) (Dataset, error) {
 // jsonReader walks a JSON document token by token, so that each record's
 // problems can be given its line.
 type jsonReader struct {
-	data   []byte
-	dec    *json.Decoder
-	b      *batch
-	stop   bool      // the document cannot be read further
-	people []Problem // location of each person decoded
-	homes  []Problem
+	data []byte
+	dec  *json.Decoder
+	b    *batch
+	stop bool // the document cannot be read further
+	// lastOff and lastLine are the last offset line was asked about and
+	// its line.
+	lastOff, lastLine int
+	people            []Problem // location of each person decoded
+	homes             []Problem
 }
 
 // document reads the top-level object. On a syntax error it records the
@@ -209,11 +215,17 @@ func (jr *jsonReader) syntax(err error) {
 	jr.stop = true
 }
 
-// line returns the line of the first token at or after offset off.
+// line returns the line of the first token at or after offset off. Offsets
+// mostly grow, so it counts on from the last one it was asked about.
 func (jr *jsonReader) line(off int64) int {
 	i := int(min(max(off, 0), int64(len(jr.data))))
 	for i < len(jr.data) && strings.IndexByte(" \t\r\n,:", jr.data[i]) >= 0 {
 		i++
 	}
-	return 1 + bytes.Count(jr.data[:i], []byte("\n"))
+	if i < jr.lastOff {
+		jr.lastOff, jr.lastLine = 0, 1
+	}
+	jr.lastLine += bytes.Count(jr.data[jr.lastOff:i], []byte("\n"))
+	jr.lastOff = i
+	return jr.lastLine
 }
