@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -35,12 +36,9 @@ func (r Ref) item() string {
 	return "person " + r.From
 }
 
-// check returns why the reference is wrong given the referred person's role
-// (found false: the person is unknown), or "" when it is fine.
-func (r Ref) check(role housing.Role, found bool) string {
-	if !found {
-		return fmt.Sprintf("person %q is not in the file", r.ID)
-	}
+// check returns why the reference is wrong for a person of role, or ""
+// when it is fine.
+func (r Ref) check(role housing.Role) string {
 	if want := r.Wants(); !slices.Contains(want, role) {
 		return fmt.Sprintf("person %q is a %s, not a %s", r.ID, role, joinRoles(want))
 	}
@@ -109,20 +107,29 @@ func (d Dataset) Unresolved() []Ref {
 
 // CheckRefs checks that every reference points to a person of a fitting
 // role (Ref.Wants), looking first in the dataset and then through lookup,
-// which reports the role of a person already stored (lookup may be nil).
-// It returns an *ImportError naming each bad reference, or nil.
-func (d Dataset) CheckRefs(lookup func(id string) (housing.Role, bool)) error {
+// which returns the role of a person already stored or an error wrapping
+// housing.ErrNotFound (lookup may be nil: nobody is stored). Bad references
+// make an *ImportError naming each; any other lookup error is returned
+// as is, wrapped.
+func (d Dataset) CheckRefs(lookup func(id string) (housing.Role, error)) error {
 	roles := d.roles()
 	var problems []Problem
 	for _, r := range d.Refs() {
 		role, ok := roles[r.ID]
 		if !ok && lookup != nil {
-			role, ok = lookup(r.ID)
-		}
-		if reason := r.check(role, ok); reason != "" {
-			if !ok {
-				reason = fmt.Sprintf("person %q is neither in the file nor stored", r.ID)
+			var err error
+			switch role, err = lookup(r.ID); {
+			case err == nil:
+				ok = true
+			case !errors.Is(err, housing.ErrNotFound):
+				return fmt.Errorf("dataset: check %s %s: %w", r.item(), r.Field, err)
 			}
+		}
+		reason := fmt.Sprintf("person %q is neither in the file nor stored", r.ID)
+		if ok {
+			reason = r.check(role)
+		}
+		if reason != "" {
 			problems = append(problems, Problem{Item: r.item(), Field: r.Field, Reason: reason})
 		}
 	}

@@ -1,6 +1,8 @@
 package dataset
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -30,7 +32,12 @@ func TestRefs(t *testing.T) {
 	}
 
 	stored := map[string]housing.Role{"p77": housing.RoleBeneficiary, "w9": housing.RoleSocialWorker, "p88": housing.RoleCoResident}
-	lookup := func(id string) (housing.Role, bool) { r, ok := stored[id]; return r, ok }
+	lookup := func(id string) (housing.Role, error) {
+		if r, ok := stored[id]; ok {
+			return r, nil
+		}
+		return "", fmt.Errorf("store: person %s: %w", id, housing.ErrNotFound)
+	}
 	if err := d.CheckRefs(lookup); err != nil {
 		t.Errorf("CheckRefs(store with all) = %v; want nil", err)
 	}
@@ -42,5 +49,11 @@ func TestRefs(t *testing.T) {
 	}
 	if got := len(problemsOf(t, d.CheckRefs(nil))); got != 3 {
 		t.Errorf("CheckRefs(nil) gave %d problems; want 3, one per outside reference", got)
+	}
+	down := errors.New("store down")
+	err := d.CheckRefs(func(string) (housing.Role, error) { return "", down })
+	var ie *ImportError
+	if !errors.Is(err, down) || errors.As(err, &ie) {
+		t.Errorf("CheckRefs(failing lookup) = %v; want the lookup's error, not an *ImportError", err)
 	}
 }

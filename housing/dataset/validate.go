@@ -223,13 +223,17 @@ func (b *batch) refs(d Dataset, name func(issue) string) {
 		if !ok || !role.Valid() { // a bad role is its own row's problem
 			continue
 		}
-		if reason := r.check(role, ok); reason != "" {
+		kind, _, _ := strings.Cut(r.item(), " ")
+		at, ok := b.first[kind+" id "+r.From]
+		if !ok { // a record without a usable id, already a problem
+			continue
+		}
+		if reason := r.check(role); reason != "" {
 			g := groupCare
-			if r.Field == "host_id" || r.Field == "occupants" {
+			if kind == "home" {
 				g = groupHome
 			}
-			kind := strings.SplitN(r.item(), " ", 2)[0]
-			b.add(b.first[kind+" id "+r.From], name(issue{group: g, field: r.Field}), reason)
+			b.add(at, name(issue{group: g, field: r.Field}), reason)
 		}
 	}
 }
