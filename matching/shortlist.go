@@ -1,0 +1,516 @@
+package matching
+
+import (
+	"cmp"
+	"math/bits"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/convivo/convivo/housing"
+)
+
+// Neighbour is one entry of a ranking: an index into the slice ranked and
+// the score (mutual score for people, home fit for homes).
+type Neighbour struct {
+	Index int
+	Score int
+}
+
+// Removed marks a pair or person–home option that a hard constraint removes
+// in PairScores and HomeScores.
+const Removed = -1
+
+// scPool holds candidates compiled for fast pair scores: every answer as a
+// small code; languages, interests and districts as 64-bit masks over the
+// pool's own dictionaries (or, when a dictionary has more than 64 values,
+// as bitsets and id lists in arenas); and the care-team exclusions and
+// mediator rejections as sorted index lists. A pair score reads two scVecs
+// and does not allocate.
+type scPool struct {
+	n     int
+	v     []scVec
+	rank  []int32 // position in (ID, index) order: the tie-break
+	same  []int32 // index of the first candidate with the same ID
+	block [][]int32
+	w     [scNumPair]int64
+	wRest int64 // the weight of the factors after the prune stage
+	wide  *scWide
+}
+
+// scVec is one candidate in a pool.
+type scVec struct {
+	t          scTraits
+	lang, intr uint64 // bitsets over the pool's languages and interests
+	off        uint64 // the districts the candidate offers (see scOffered)
+	near, mid  uint64 // districts at proximity 1000, and at least 600, from a wanted one
+	lcnt, icnt int32
+}
+
+// scWide holds the sets of a pool whose dictionaries exceed 64 values.
+type scWide struct {
+	lw, iw     int
+	lang, intr []uint64
+	nd         int
+	best       []int16 // n×nd: best proximity of a wanted district to district d
+	offStart   []int32 // n+1 offsets into offIDs
+	offIDs     []int16
+}
+
+// scNewPool compiles cands with weights w.
+func scNewPool(cands []Candidate, w Weights) *scPool {
+	n := len(cands)
+	p := &scPool{n: n, v: make([]scVec, n), same: make([]int32, n)}
+	cw := scCompile(w)
+	copy(p.w[:], cw[:scNumPair])
+	for _, f := range []int{scNoise, scSmoking, scPets, scAge, scGender, scDistricts} {
+		p.wRest += p.w[f]
+	}
+	for i := range cands {
+		p.v[i].t = cands[i].tr
+		p.v[i].lcnt, p.v[i].icnt = int32(len(cands[i].langs)), int32(len(cands[i].interests))
+	}
+	langs := scDictionary(cands, func(c *Candidate) []string { return c.langs })
+	interests := scDictionary(cands, func(c *Candidate) []string { return c.interests })
+	districts := scDictionary(cands, func(c *Candidate) []string { return append(c.scOffered(), c.wanted...) })
+	if len(langs) > 64 || len(interests) > 64 || len(districts) > 64 {
+		p.wide = scNewWide(cands, langs, interests, districts)
+	} else {
+		p.compileMasks(cands, langs, interests, districts)
+	}
+	p.compileIDs(cands)
+	return p
+}
+
+// scDictionary numbers the values of one set across candidates, in order
+// of first appearance.
+func scDictionary(cands []Candidate, set func(*Candidate) []string) map[string]int {
+	dict := map[string]int{}
+	for i := range cands {
+		for _, s := range set(&cands[i]) {
+			if _, ok := dict[s]; !ok {
+				dict[s] = len(dict)
+			}
+		}
+	}
+	return dict
+}
+
+// scNames returns a dictionary's values by number.
+func scNames(dict map[string]int) []string {
+	names := make([]string, len(dict))
+	for s, i := range dict {
+		names[i] = s
+	}
+	return names
+}
+
+// compileMasks fills the 64-bit masks of every candidate.
+func (p *scPool) compileMasks(cands []Candidate, langs, interests, districts map[string]int) {
+	names := scNames(districts)
+	for i := range cands {
+		c, v := &cands[i], &p.v[i]
+		for _, s := range c.langs {
+			v.lang |= 1 << langs[s]
+		}
+		for _, s := range c.interests {
+			v.intr |= 1 << interests[s]
+		}
+		for _, s := range c.scOffered() {
+			v.off |= 1 << districts[s]
+		}
+		for d, name := range names {
+			switch x := scBestProximity(c.wanted, []string{name}); {
+			case x >= scProxSame:
+				v.near |= 1 << d
+				v.mid |= 1 << d
+			case x >= scProxNeighbour:
+				v.mid |= 1 << d
+			}
+		}
+	}
+}
+
+// scNewWide fills the arenas of a pool with large dictionaries.
+func scNewWide(cands []Candidate, langs, interests, districts map[string]int) *scWide {
+	n := len(cands)
+	wd := &scWide{lw: max(1, (len(langs)+63)/64), iw: max(1, (len(interests)+63)/64), nd: len(districts)}
+	wd.lang, wd.intr = make([]uint64, n*wd.lw), make([]uint64, n*wd.iw)
+	wd.best, wd.offStart = make([]int16, n*wd.nd), make([]int32, n+1)
+	names := scNames(districts)
+	for i := range cands {
+		c := &cands[i]
+		for _, s := range c.langs {
+			wd.lang[i*wd.lw+langs[s]/64] |= 1 << (langs[s] % 64)
+		}
+		for _, s := range c.interests {
+			wd.intr[i*wd.iw+interests[s]/64] |= 1 << (interests[s] % 64)
+		}
+		for _, s := range c.scOffered() {
+			wd.offIDs = append(wd.offIDs, int16(districts[s]))
+		}
+		wd.offStart[i+1] = int32(len(wd.offIDs))
+		for d, name := range names {
+			if x := scBestProximity(c.wanted, []string{name}); x > 0 {
+				wd.best[i*wd.nd+d] = int16(x)
+			}
+		}
+	}
+	return wd
+}
+
+// compileIDs computes the tie-break ranks, same-person groups and blocked
+// index lists (care-team exclusions and mediator rejections, both ways).
+func (p *scPool) compileIDs(cands []Candidate) {
+	order := make([]int32, p.n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		return cmp.Or(cmp.Compare(cands[x].person.ID, cands[y].person.ID), cmp.Compare(x, y))
+	})
+	p.rank = make([]int32, p.n)
+	byID := map[string][]int32{}
+	for r, i := range order {
+		p.rank[i] = int32(r)
+		id := cands[i].person.ID
+		byID[id] = append(byID[id], i)
+		p.same[i] = byID[id][0]
+	}
+	p.block = make([][]int32, p.n)
+	for i := range cands {
+		for _, ids := range [][]string{cands[i].exclusions, cands[i].rejected} {
+			for _, id := range ids {
+				for _, j := range byID[id] {
+					p.block[i] = append(p.block[i], j)
+					p.block[j] = append(p.block[j], int32(i))
+				}
+			}
+		}
+	}
+	for i, b := range p.block {
+		slices.Sort(b)
+		p.block[i] = slices.Compact(b)
+	}
+}
+
+// allowed applies the hard pair constraints that live in the traits (the
+// block lists are applied by the caller).
+func (p *scPool) allowed(i, j int) bool {
+	a, b := &p.v[i].t, &p.v[j].t
+	switch {
+	case a.forbidBits&b.traitBits != 0 || b.forbidBits&a.traitBits != 0,
+		a.genderMask&(1<<b.gender) == 0 || b.genderMask&(1<<a.gender) == 0,
+		b.age < a.ageLo || b.age > a.ageHi || a.age < b.ageLo || a.age > b.ageHi:
+		return false
+	}
+	return p.same[i] != p.same[j]
+}
+
+// scAdd adds one fit to a weighted sum when it is answered.
+func scAdd(num, den *int64, w int64, fit int) {
+	if fit >= 0 {
+		*num += w * int64(fit)
+		*den += w
+	}
+}
+
+// scWideCount returns |A∩B| for sets i and j of a bitset arena.
+func scWideCount(bs []uint64, words, i, j int) int {
+	x, y := bs[i*words:(i+1)*words], bs[j*words:(j+1)*words]
+	inter := 0
+	for k := range x {
+		inter += bits.OnesCount64(x[k] & y[k])
+	}
+	return inter
+}
+
+// sets returns the languages and interests fits of i and j.
+func (p *scPool) sets(i, j int) (lang, intr int) {
+	a, b := &p.v[i], &p.v[j]
+	var li, ii int
+	if p.wide == nil {
+		li, ii = bits.OnesCount64(a.lang&b.lang), bits.OnesCount64(a.intr&b.intr)
+	} else {
+		li, ii = scWideCount(p.wide.lang, p.wide.lw, i, j), scWideCount(p.wide.intr, p.wide.iw, i, j)
+	}
+	la, lb, ia, ib := int(a.lcnt), int(b.lcnt), int(a.icnt), int(b.icnt)
+	return scLangFit(la, lb, li, la+lb-li), scSetFit(ia, ib, ii, ia+ib-ii)
+}
+
+// districts is a's districts fit for b (see scBestProximity).
+func (p *scPool) districts(i, j int) int {
+	a, b := &p.v[i], &p.v[j]
+	if p.wide != nil {
+		return p.wide.districts(i, j)
+	}
+	switch {
+	case a.mid == 0 || b.off == 0: // a wants nothing (mid is never empty otherwise) or b offers nothing
+		return scMissing
+	case a.near&b.off != 0:
+		return scProxSame
+	case a.mid&b.off != 0:
+		return scProxNeighbour
+	}
+	return scProxFar
+}
+
+func (wd *scWide) districts(i, j int) int {
+	ids := wd.offIDs[wd.offStart[j]:wd.offStart[j+1]]
+	row := wd.best[i*wd.nd : (i+1)*wd.nd]
+	best := int16(0)
+	for _, d := range ids {
+		best = max(best, row[d])
+	}
+	if best == 0 || len(ids) == 0 {
+		return scMissing
+	}
+	return int(best)
+}
+
+// mutual computes Score for candidates i and j exactly as scMutual does,
+// or returns -1 early when the score cannot reach floor. It computes the
+// symmetric ordinal, budget and move-in factors first; the score cannot
+// exceed their weighted mean with every remaining factor at 1000 (adding a
+// fit of 1000 never lowers a mean, and the harmonic mean never exceeds the
+// larger directed score).
+func (p *scPool) mutual(i, j, floor int) int {
+	a, b, w := &p.v[i].t, &p.v[j].t, &p.w
+	var sn, sd int64
+	scAdd(&sn, &sd, w[scSleep], scOrdFit(a.lv[scLvSleep], b.lv[scLvSleep]))
+	scAdd(&sn, &sd, w[scTidiness], scOrdFit(a.lv[scLvTidiness], b.lv[scLvTidiness]))
+	scAdd(&sn, &sd, w[scSociability], scOrdFit(a.lv[scLvSociability], b.lv[scLvSociability]))
+	scAdd(&sn, &sd, w[scGuests], scOrdFit(a.lv[scLvGuests], b.lv[scLvGuests]))
+	scAdd(&sn, &sd, w[scCooking], scOrdFit(a.lv[scLvCooking], b.lv[scLvCooking]))
+	scAdd(&sn, &sd, w[scMoveIn], scMoveInFit(a.from, a.to, b.from, b.to, a.window, b.window))
+	scAdd(&sn, &sd, w[scBudget], scBudgetFit(a.budget, b.budget))
+	lang, intr := p.sets(i, j)
+	scAdd(&sn, &sd, w[scLanguages], lang)
+	scAdd(&sn, &sd, w[scInterests], intr)
+	if ubDen := sd + p.wRest; ubDen > 0 && int((sn+1000*p.wRest+ubDen/2)/ubDen) < floor {
+		return -1
+	}
+	s1 := p.directed(sn, sd, a, b, i, j)
+	s2 := p.directed(sn, sd, b, a, j, i)
+	return scHarmonic(s1, s2)
+}
+
+// directed adds a's directed factors for b to the symmetric sums.
+func (p *scPool) directed(num, den int64, a, b *scTraits, i, j int) int {
+	w := &p.w
+	scAdd(&num, &den, w[scNoise], scNoiseFit(a.lv[scLvNoise], b.lv[scLvGuests], b.lv[scLvSociability]))
+	scAdd(&num, &den, w[scSmoking], scAcceptFit(a.smokers, b.smoker))
+	scAdd(&num, &den, w[scPets], scAcceptFit(a.pets, b.hasPets))
+	scAdd(&num, &den, w[scAge], scAgeFit(a.ageMin, a.ageMax, b.age))
+	scAdd(&num, &den, w[scGender], scGenderFit(a.wish, a.gender, b.gender))
+	scAdd(&num, &den, w[scDistricts], p.districts(i, j))
+	if den == 0 {
+		return Baseline
+	}
+	return int((num + den/2) / den)
+}
+
+// scTopK keeps the k best (score, rank) keys seen, as a min-heap whose root
+// is the worst kept.
+type scTopK struct {
+	k    int
+	keys []int64
+	idx  []int32
+}
+
+// offer keeps key (larger is better) for index j if it is among the k best.
+func (h *scTopK) offer(key int64, j int) {
+	if len(h.keys) < h.k {
+		h.keys, h.idx = append(h.keys, key), append(h.idx, int32(j))
+		for c := len(h.keys) - 1; c > 0; {
+			par := (c - 1) / 2
+			if h.keys[par] <= h.keys[c] {
+				break
+			}
+			h.swap(c, par)
+			c = par
+		}
+		return
+	}
+	if key <= h.keys[0] {
+		return
+	}
+	h.keys[0], h.idx[0] = key, int32(j)
+	h.down(0)
+}
+
+// down restores the heap below c.
+func (h *scTopK) down(c int) {
+	for {
+		m, l, r := c, 2*c+1, 2*c+2
+		if l < len(h.keys) && h.keys[l] < h.keys[m] {
+			m = l
+		}
+		if r < len(h.keys) && h.keys[r] < h.keys[m] {
+			m = r
+		}
+		if m == c {
+			return
+		}
+		h.swap(c, m)
+		c = m
+	}
+}
+
+func (h *scTopK) swap(x, y int) {
+	h.keys[x], h.keys[y] = h.keys[y], h.keys[x]
+	h.idx[x], h.idx[y] = h.idx[y], h.idx[x]
+}
+
+// drain writes the kept entries to out, best first, and empties the heap.
+func (h *scTopK) drain(out []Neighbour) []Neighbour {
+	start := len(out)
+	out = append(out, make([]Neighbour, len(h.keys))...)
+	for t := len(h.keys) - 1; t >= 0; t-- {
+		out[start+t] = Neighbour{Index: int(h.idx[0]), Score: int(h.keys[0] >> 32)}
+		last := len(h.keys) - 1
+		h.swap(0, last)
+		h.keys, h.idx = h.keys[:last], h.idx[:last]
+		h.down(0)
+	}
+	return out
+}
+
+// row ranks the candidates allowed with i among those in [0, limit), best
+// first, keeping k, and appends them to out.
+func (p *scPool) row(i, limit int, h *scTopK, out []Neighbour) []Neighbour {
+	blk := p.block[i]
+	b := 0
+	for j := range limit {
+		for b < len(blk) && int(blk[b]) < j {
+			b++
+		}
+		if b < len(blk) && int(blk[b]) == j {
+			continue
+		}
+		if !p.allowed(i, j) {
+			continue
+		}
+		floor := 0
+		if len(h.keys) == h.k {
+			floor = int(h.keys[0] >> 32)
+		}
+		s := p.mutual(i, j, floor)
+		if s < 0 {
+			continue
+		}
+		h.offer(int64(s)<<32|int64(p.n-1-int(p.rank[j])), j)
+	}
+	return h.drain(out)
+}
+
+// Shortlist returns, for every candidate, the k others with the best mutual
+// scores among those the hard pair constraints allow (CheckPair), best
+// first. Equal scores are ordered by person ID, then by position in cands,
+// so the result does not depend on scheduling or on how cands is ordered
+// (beyond the indices). It computes each row with a bounded heap, in
+// parallel over GOMAXPROCS workers; memory is O(N·k).
+func Shortlist(cands []Candidate, k int, w Weights) [][]Neighbour {
+	n := len(cands)
+	out := make([][]Neighbour, n)
+	k = min(k, n-1)
+	if k <= 0 {
+		return out
+	}
+	p := scNewPool(cands, w)
+	flat := make([]Neighbour, 0, n*k)
+	var next atomic.Int64
+	const chunk = 32
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk) {
+		wg.Go(func() {
+			h := &scTopK{k: k, keys: make([]int64, 0, k), idx: make([]int32, 0, k)}
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					out[i] = p.row(i, n, h, flat[i*k : i*k : (i+1)*k])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// Alternatives returns the k people in others with the best mutual scores
+// with target, among those the hard pair constraints allow, best first
+// (ties as in Shortlist). Indices are into others.
+func Alternatives(target Candidate, others []Candidate, k int, w Weights) []Neighbour {
+	n := len(others)
+	k = min(k, n)
+	if k <= 0 {
+		return nil
+	}
+	all := append(slices.Clip(others), target)
+	p := scNewPool(all, w)
+	h := &scTopK{k: k}
+	return p.row(n, n, h, make([]Neighbour, 0, k))
+}
+
+// PairScores returns the mutual score of every pair of cands, or Removed
+// for pairs the hard constraints remove (and on the diagonal), as a
+// symmetric N×N matrix for a round's solvers. It takes O(N²) memory: use it
+// for district-sized pools and Shortlist for large ones.
+func PairScores(cands []Candidate, w Weights) [][]int {
+	n := len(cands)
+	p := scNewPool(cands, w)
+	m := make([][]int, n)
+	flat := make([]int, n*n)
+	for i := range m {
+		m[i] = flat[i*n : (i+1)*n]
+		m[i][i] = Removed
+	}
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			s := Removed
+			if !slices.Contains(p.block[i], int32(j)) && p.allowed(i, j) {
+				s = p.mutual(i, j, 0)
+			}
+			m[i][j], m[j][i] = s, s
+		}
+	}
+	return m
+}
+
+// HomeScores returns each candidate's fit to each home (HomeFit), or
+// Removed where CheckHome removes the option, as an N×M matrix.
+func HomeScores(cands []Candidate, homes []housing.Home, w Weights) [][]int {
+	cw := scCompile(w)
+	m := make([][]int, len(cands))
+	for i := range cands {
+		m[i] = make([]int, len(homes))
+		for j := range homes {
+			m[i][j] = Removed
+			if ok, _ := CheckHome(cands[i], homes[j]); ok {
+				m[i][j] = scHomeFit(&cands[i], &homes[j], &cw)
+			}
+		}
+	}
+	return m
+}
+
+// RankHomes returns the k homes that fit a best among those CheckHome
+// allows, best first; equal fits are ordered by home ID, then position.
+// Indices are into homes.
+func RankHomes(a Candidate, homes []housing.Home, k int, w Weights) []Neighbour {
+	cw := scCompile(w)
+	var out []Neighbour
+	for j := range homes {
+		if ok, _ := CheckHome(a, homes[j]); ok {
+			out = append(out, Neighbour{Index: j, Score: scHomeFit(&a, &homes[j], &cw)})
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Neighbour) int {
+		return cmp.Or(cmp.Compare(y.Score, x.Score), cmp.Compare(homes[x.Index].ID, homes[y.Index].ID))
+	})
+	return out[:min(k, len(out))]
+}
