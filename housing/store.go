@@ -106,6 +106,7 @@ type Store interface {
 	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 
 	StateStore
+	Outbox
 
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error

@@ -37,6 +37,8 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Consents", testConsents},
 		{"Audit", testAudit},
 		{"State", testState},
+		{"Outbox", testOutbox},
+		{"ConcurrentOutboxClaim", testConcurrentClaim},
 		{"ConcurrentRedeem", testConcurrentRedeem},
 		{"ConcurrentApproveLastPlace", testConcurrentApprove},
 	} {
