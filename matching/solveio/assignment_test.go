@@ -3,6 +3,9 @@ package solveio
 import (
 	"encoding/json"
 	"errors"
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -68,6 +71,10 @@ func TestSolveAssignmentFormat(t *testing.T) {
 			want: `{"rows": [0, 1], "cols": [0, 1], "total": -15}`},
 		{name: "unknown fields ignored", in: `{"cost": [[3]], "comment": "x", "extra": [1, 2]}`,
 			want: `{"rows": [0], "cols": [0], "total": 3}`},
+		{name: "nested unknown field", in: `{"meta": {"a": [1, "x\"y", null, true, {}], "b": -2.5e3}, "cost": [[4]]}`,
+			want: `{"rows": [0], "cols": [0], "total": 4}`},
+		{name: "escaped key", in: `{"c\u006fst": [[2]]}`, want: `{"rows": [0], "cols": [0], "total": 2}`},
+		{name: "last duplicate wins", in: `{"cost": [[1]], "cost": [[5]]}`, want: `{"rows": [0], "cols": [0], "total": 5}`},
 		{name: "empty", in: `{"cost": []}`, want: `{"rows": [], "cols": [], "total": 0}`},
 		{name: "empty rows", in: `{"cost": [[], []]}`, want: `{"rows": [], "cols": [], "total": 0}`},
 		{name: "infeasible", in: `{"cost": [[1, null], [2, null]]}`, err: ErrInfeasible},
@@ -85,6 +92,13 @@ func TestSolveAssignmentFormat(t *testing.T) {
 		{name: "out of range", in: `{"cost": [[1e400]]}`, err: ErrInput},
 		{name: "too large to add up", in: `{"cost": [[1e307, 1], [1, 1]]}`, err: ErrInput},
 		{name: "maximize not bool", in: `{"cost": [[1]], "maximize": 1}`, err: ErrInput},
+		{name: "trailing data", in: `{"cost": [[1]]} x`, err: ErrInput},
+		{name: "bad unknown field", in: `{"x": [1,], "cost": [[1]]}`, err: ErrInput},
+		{name: "control char in string", in: "{\"x\": \"a\tb\", \"cost\": [[1]]}", err: ErrInput},
+		{name: "bad escape", in: `{"x": "\q", "cost": [[1]]}`, err: ErrInput},
+		{name: "deep nesting", in: `{"x": ` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `, "cost": [[1]]}`, err: ErrInput},
+		{name: "unquoted key", in: `{cost: [[1]]}`, err: ErrInput},
+		{name: "missing colon", in: `{"cost" [[1]]}`, err: ErrInput},
 	})
 }
 
@@ -161,4 +175,32 @@ func FuzzSolveMatching(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestCostScannerNumberMatchesStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	var tokens []string
+	for range 20000 {
+		x := math.Float64frombits(rng.Uint64())
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		small := rng.Float64() * math.Pow10(rng.IntN(30)-15)
+		tokens = append(tokens,
+			strconv.FormatFloat(x, 'g', -1, 64),
+			strconv.FormatFloat(small, 'g', -1, 64),
+			strconv.FormatFloat(small, 'f', -1, 64),
+			strconv.FormatFloat(small, 'e', rng.IntN(20), 64),
+			strconv.FormatInt(rng.Int64()>>rng.IntN(63), 10))
+	}
+	tokens = append(tokens, "0", "-0", "0.0", "1E+2", "1e-2", "9007199254740993", "123456789012345678901234567890",
+		"0.000000000000000000000000001", "1e22", "1e23", "4.9e-324", "1e-400")
+	for _, tok := range tokens {
+		s := costScanner{b: []byte(tok)}
+		got, err := s.number()
+		want, _ := strconv.ParseFloat(tok, 64)
+		if err != nil || math.Float64bits(got) != math.Float64bits(want) || s.i != len(tok) {
+			t.Errorf("number(%q) = %v, %v (read %d bytes); want %v", tok, got, err, s.i, want)
+		}
+	}
 }
