@@ -558,14 +558,18 @@ func b2i(b bool) int {
 	return 0
 }
 
-// moodSignals reads one resident's check-ins for the placement, up to
-// now's ISO week, in week order.
+// moodSignals reads one resident's check-ins for the placement in week
+// order: those of past weeks, and this week's if already answered (this
+// week's may still be answered: it is not missed yet).
 func moodSignals(ps *PersonSignals, in *RiskInputs, id string, now time.Time, loc *time.Location, seen func(time.Time)) {
 	week := ISOWeek(now, loc)
 	var cs []*CheckIn
 	for i := range in.CheckIns {
 		c := &in.CheckIns[i]
-		if c.PersonID == id && c.PlacementID == in.Placement.ID && c.Week <= week {
+		if c.PersonID != id || c.PlacementID != in.Placement.ID || c.At.After(now) {
+			continue
+		}
+		if c.Week < week || c.Week == week && c.Answered {
 			cs = append(cs, c)
 		}
 	}
