@@ -22,7 +22,8 @@ type household struct {
 	chores map[string][]int
 }
 
-var residents = []string{"anna", "luca", "marta"}
+// residents returns the synthetic flat's residents.
+func residents() []string { return []string{"anna", "luca", "marta"} }
 
 func newHousehold(t *testing.T, moods, chores map[string][]int) household {
 	return household{loc: rome(t), start: time.Date(2026, 8, 3, 0, 0, 0, 0, rome(t)), moods: moods, chores: chores}
@@ -39,13 +40,13 @@ func (h household) scanAt(k int) time.Time { return h.day(k+1, 0).Add(2 * time.H
 func (h household) inputs(now time.Time) housing.RiskInputs {
 	in := housing.RiskInputs{
 		Placement: housing.Placement{
-			ID: "pl_1", HomeID: "h_1", Residents: residents, Status: housing.PlacementActive,
+			ID: "pl_1", HomeID: "h_1", Residents: residents(), Status: housing.PlacementActive,
 			Start: h.start, ReviewDate: h.start.AddDate(0, 6, 0), ExitGoal: "own ERP flat",
 		},
 		LastSeen: make(map[string]time.Time),
 		Location: h.loc,
 	}
-	for _, p := range residents {
+	for _, p := range residents() {
 		in.LastSeen[p] = now.Add(-26 * time.Hour)
 		for k, mood := range h.moods[p] {
 			sunday := h.day(k, 6).Add(19 * time.Hour)
@@ -69,8 +70,8 @@ func (h household) inputs(now time.Time) housing.RiskInputs {
 	}
 	for k := 0; k < len(h.moods["anna"]); k += 2 {
 		o := housing.Outing{ID: fmt.Sprintf("o_%d", k), Title: "Passeggiata", At: h.day(k, 5).Add(16 * time.Hour),
-			Organiser: "fac_1", Invitees: residents, Attended: residents, Status: housing.OutingHeld}
-		for _, p := range residents {
+			Organiser: "fac_1", Invitees: residents(), Attended: residents(), Status: housing.OutingHeld}
+		for _, p := range residents() {
 			o.Replies = append(o.Replies, housing.Reply{PersonID: p, Answer: housing.AnswerYes, At: h.day(k, 1)})
 		}
 		in.Outings = append(in.Outings, o)
@@ -170,7 +171,7 @@ func TestRiskDecliningHousehold(t *testing.T) {
 func TestRiskHealthyHousehold(t *testing.T) {
 	moods := map[string][]int{}
 	chores := map[string][]int{}
-	for i, p := range residents {
+	for i, p := range residents() {
 		for k := range 12 {
 			moods[p] = append(moods[p], 3+(k+i)%3)   // 3, 4, 5, 3, ...
 			chores[p] = append(chores[p], 2+(k+i)%2) // 2 or 3 of 3: about 83%
@@ -439,5 +440,23 @@ func TestComputeSignalsSkipsOtherPlacements(t *testing.T) {
 	want := []housing.PersonSignals{{PersonID: "anna", SilentDays: 3}}
 	if diff := cmp.Diff(want, s.People, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("People (-want +got):\n%s", diff)
+	}
+}
+
+// BenchmarkRiskScan measures one placement's nightly scan: signals from
+// ten weeks of records for three residents, then the score.
+func BenchmarkRiskScan(b *testing.B) {
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := household{loc: loc, start: time.Date(2026, 8, 3, 0, 0, 0, 0, loc),
+		moods:  map[string][]int{"anna": {4, 4, 4, 4, 4, 3, 3, 2, 2, 2}, "luca": {4, 4, 4, 4, 4, 4, 3, 3, 3, 3}, "marta": {4, 4, 4, 4, 4, 4, 4, 4, 0, 0}},
+		chores: map[string][]int{"anna": {3, 3, 3, 3, 3, 3, 2, 2, 1, 1}, "luca": {3, 3, 3, 3, 3, 3, 2, 2, 1, 1}, "marta": {3, 3, 3, 3, 3, 3, 2, 2, 1, 1}}}
+	now := h.scanAt(9)
+	in := h.inputs(now)
+	w := housing.DefaultRiskWeights()
+	for b.Loop() {
+		housing.Score(housing.ComputeSignals(in, now), w)
 	}
 }

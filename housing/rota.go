@@ -284,9 +284,9 @@ type occurrence struct {
 // week, then to the smaller person id, so the result is deterministic.
 // Paused members are skipped. A member missing from the ledger (new to the
 // home) starts at the smallest balance among the active members, as a
-// member returning from a pause does through Ledger.Resume. With the
-// ledger kept by Done, no member's total ends more than one task's effort
-// above another's.
+// member returning from a pause does through Ledger.Resume. While every
+// assignment is done by its holder and credited by Done, the members'
+// balances stay within one task's effort of each other, week after week.
 //
 // Assignments come out ordered by due date, then task id, with ids from
 // AssignmentID. With no active member there is nothing to assign.
@@ -486,7 +486,7 @@ func (l *Ledger) Resume(person string, members []RotaMember) {
 
 // startingLoads returns each active member's balance; members with no
 // entry start at the smallest balance among those who have one.
-func (l Ledger) startingLoads(active []string) map[string]int {
+func (l *Ledger) startingLoads(active []string) map[string]int {
 	load := make(map[string]int, len(active))
 	floor, ok := 0, false
 	for _, id := range active {

@@ -130,6 +130,14 @@ func TestTaskOccurs(t *testing.T) {
 	if want := []int{22, 26, 29}; !slices.Equal(gotW, want) {
 		t.Errorf("Monday and Thursday: occurs on %v; want %v", gotW, want)
 	}
+	// Without a start, periods count from Thursday 1 January 1970.
+	weeklyFromEpoch := housing.Task{EveryDays: 7}
+	for d := 20; d <= 31; d++ {
+		day := time.Date(2026, 10, d, 0, 0, 0, 0, loc)
+		if got, want := weeklyFromEpoch.Occurs(day), day.Weekday() == time.Thursday; got != want {
+			t.Errorf("every 7 days from 1970: Occurs(%v) = %v; want %v", day, got, want)
+		}
+	}
 }
 
 func TestAssignWeekFairOverWeeks(t *testing.T) {
@@ -280,7 +288,7 @@ func TestAssignWeekNewMemberStartsAtMinimum(t *testing.T) {
 	if load["zoe"] == 0 || load["marta"] == 0 || load["anna"] >= load["zoe"] {
 		t.Errorf("loads %v; want zoe and marta to share, anna least", load)
 	}
-	if got := housing.AssignWeek(tasks, []housing.RotaMember{{PersonID: "anna", Paused: true}}, l, time.Now()); got != nil {
+	if got := housing.AssignWeek(tasks, []housing.RotaMember{{PersonID: "anna", Paused: true}}, l, time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)); got != nil {
 		t.Errorf("AssignWeek with nobody active = %v; want nil", got)
 	}
 }
@@ -575,5 +583,18 @@ func TestAssignmentID(t *testing.T) {
 func TestCanEditRota(t *testing.T) {
 	if !housing.CanEditRota(housing.RoleCoResident) || !housing.CanEditRota(housing.RoleMediator) || housing.CanEditRota(housing.RoleAdmin) {
 		t.Errorf("CanEditRota: want residents and mediators only")
+	}
+}
+
+func BenchmarkAssignWeek(b *testing.B) {
+	tasks := housing.DefaultTasks(housing.KindCohousing)
+	for i := range tasks {
+		tasks[i].ID, tasks[i].HomeID = fmt.Sprintf("t_%d", i), "h_1"
+	}
+	ms := members("p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8")
+	l := housing.Ledger{Balance: map[string]int{"p1": 10, "p2": 12, "p3": 9, "p4": 11}}
+	week := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		housing.AssignWeek(tasks, ms, l, week)
 	}
 }
