@@ -183,8 +183,8 @@ type blossomSolver struct {
 	n        int
 	maxCard  bool
 	weight   []int64
-	endpoint []int   // vertex of each endpoint
-	neighend [][]int // for each vertex, the far endpoints of its edges
+	endpoint []int          // vertex of each endpoint
+	arcs     [][]blossomArc // for each vertex, its edges seen from it
 
 	mate        []int
 	label       []int8
@@ -195,6 +195,9 @@ type blossomSolver struct {
 	base        []int
 	endps       [][]int
 	bestEdge    []int
+	bestSlack   []int64 // slack of bestEdge, valid while bestEpoch is epoch
+	bestEpoch   []int
+	epoch       int     // dual adjustments so far; slacks change only then
 	bestEdges   [][]int // per non-trivial blossom; nil when not computed
 	unused      []int
 	dual        []int64
@@ -215,13 +218,13 @@ func newBlossomSolver(n int, edges []Edge, w []int64, maxCard bool) *blossomSolv
 		degree[e.U]++
 		degree[e.V]++
 	}
-	s.neighend = make([][]int, n)
+	s.arcs = make([][]blossomArc, n)
 	for v := range n {
-		s.neighend[v] = make([]int, 0, degree[v])
+		s.arcs[v] = make([]blossomArc, 0, degree[v])
 	}
 	for k, e := range edges {
-		s.neighend[e.U] = append(s.neighend[e.U], 2*k+1)
-		s.neighend[e.V] = append(s.neighend[e.V], 2*k)
+		s.arcs[e.U] = append(s.arcs[e.U], blossomArc{far: 2*k + 1, to: e.V, weight: w[k]})
+		s.arcs[e.V] = append(s.arcs[e.V], blossomArc{far: 2 * k, to: e.U, weight: w[k]})
 	}
 	maxW := int64(0)
 	for _, x := range w {
@@ -239,6 +242,8 @@ func newBlossomSolver(n int, edges []Edge, w []int64, maxCard bool) *blossomSolv
 	s.childs = make([][]int, 2*n)
 	s.endps = make([][]int, 2*n)
 	s.bestEdge = blossomFilled(2*n, -1)
+	s.bestSlack = make([]int64, 2*n)
+	s.bestEpoch = blossomFilled(2*n, -1)
 	s.bestEdges = make([][]int, 2*n)
 	for b := 2*n - 1; b >= n; b-- {
 		s.unused = append(s.unused, b)
@@ -250,6 +255,15 @@ func newBlossomSolver(n int, edges []Edge, w []int64, maxCard bool) *blossomSolv
 	s.allowEdge = make([]bool, len(edges))
 	s.bestEdgeTo = blossomFilled(2*n, -1)
 	return s
+}
+
+// blossomArc is an edge seen from one of its ends: the far endpoint (its
+// index, whose half is the edge), the far vertex and the weight, side by
+// side so that scanning a vertex's edges reads memory in order.
+type blossomArc struct {
+	far    int
+	to     int
+	weight int64
 }
 
 // blossomFilled returns a slice of n copies of x.
@@ -264,6 +278,20 @@ func blossomFilled(n, x int) []int {
 // slack returns the reduced cost of edge k (zero when tight).
 func (s *blossomSolver) slack(k int) int64 {
 	return s.dual[s.endpoint[2*k]] + s.dual[s.endpoint[2*k+1]] - 2*s.weight[k]
+}
+
+// bestSlackOf returns the slack of bestEdge[x], recomputing it only if the
+// duals moved since it was cached.
+func (s *blossomSolver) bestSlackOf(x int) int64 {
+	if s.bestEpoch[x] != s.epoch {
+		s.bestSlack[x], s.bestEpoch[x] = s.slack(s.bestEdge[x]), s.epoch
+	}
+	return s.bestSlack[x]
+}
+
+// setBest records k, of slack ks, as the least-slack edge of x.
+func (s *blossomSolver) setBest(x, k int, ks int64) {
+	s.bestEdge[x], s.bestSlack[x], s.bestEpoch[x] = k, ks, s.epoch
 }
 
 // appendLeaves appends the vertices inside blossom b to dst.
@@ -383,8 +411,8 @@ func (s *blossomSolver) computeBestEdges(b int, path []int) {
 		if s.bestEdges[bv] == nil {
 			leaves := s.appendLeaves(s.leafScratch[:0], bv)
 			for _, x := range leaves {
-				for _, p := range s.neighend[x] {
-					consider(p / 2)
+				for _, a := range s.arcs[x] {
+					consider(a.far / 2)
 				}
 			}
 			s.leafScratch = leaves[:0]
@@ -403,8 +431,8 @@ func (s *blossomSolver) computeBestEdges(b int, path []int) {
 		k := s.bestEdgeTo[bj]
 		s.bestEdgeTo[bj] = -1
 		best = append(best, k)
-		if s.bestEdge[b] == -1 || s.slack(k) < s.slack(s.bestEdge[b]) {
-			s.bestEdge[b] = k
+		if ks := s.slack(k); s.bestEdge[b] == -1 || ks < s.bestSlackOf(b) {
+			s.setBest(b, k, ks)
 		}
 	}
 	s.bestEdges[b] = best
@@ -623,16 +651,15 @@ func (s *blossomSolver) scanQueue() bool {
 	for len(s.queue) > 0 {
 		v := s.queue[len(s.queue)-1]
 		s.queue = s.queue[:len(s.queue)-1]
-		for _, p := range s.neighend[v] {
-			k := p / 2
-			w := s.endpoint[p]
+		for _, a := range s.arcs[v] {
+			p, k, w := a.far, a.far/2, a.to
 			bv, bw := s.inBlossom[v], s.inBlossom[w]
 			if bv == bw {
 				continue
 			}
 			var kslack int64
 			if !s.allowEdge[k] {
-				kslack = s.slack(k)
+				kslack = s.dual[v] + s.dual[w] - 2*a.weight
 				if kslack <= 0 {
 					s.allowEdge[k] = true
 				}
@@ -651,12 +678,12 @@ func (s *blossomSolver) scanQueue() bool {
 				s.label[w], s.labelEnd[w] = 2, p^1
 			case s.allowEdge[k]:
 			case s.label[bw] == 1:
-				if s.bestEdge[bv] == -1 || kslack < s.slack(s.bestEdge[bv]) {
-					s.bestEdge[bv] = k
+				if s.bestEdge[bv] == -1 || kslack < s.bestSlackOf(bv) {
+					s.setBest(bv, k, kslack)
 				}
 			case s.label[w] == 0:
-				if s.bestEdge[w] == -1 || kslack < s.slack(s.bestEdge[w]) {
-					s.bestEdge[w] = k
+				if s.bestEdge[w] == -1 || kslack < s.bestSlackOf(w) {
+					s.setBest(w, k, kslack)
 				}
 			}
 		}
@@ -671,6 +698,7 @@ func (s *blossomSolver) scanQueue() bool {
 // proves the matching optimal.
 func (s *blossomSolver) adjustDuals() bool {
 	deltaType, delta, deltaEdge, deltaBlossom := s.findDelta()
+	s.epoch++
 	for v := range s.n {
 		switch s.label[s.inBlossom[v]] {
 		case 1:
@@ -715,7 +743,7 @@ func (s *blossomSolver) findDelta() (deltaType int, delta int64, edge, blossom i
 	}
 	for v := range s.n {
 		if s.label[s.inBlossom[v]] == 0 && s.bestEdge[v] != -1 {
-			if d := s.slack(s.bestEdge[v]); deltaType == -1 || d < delta {
+			if d := s.bestSlackOf(v); deltaType == -1 || d < delta {
 				deltaType, delta, edge = 2, d, s.bestEdge[v]
 			}
 		}
@@ -724,7 +752,7 @@ func (s *blossomSolver) findDelta() (deltaType int, delta int64, edge, blossom i
 		if s.parent[b] == -1 && s.label[b] == 1 && s.bestEdge[b] != -1 {
 			// Both ends move: half the slack. S–S slacks are even because
 			// every vertex in the forest shares the parity of the roots.
-			if d := s.slack(s.bestEdge[b]) / 2; deltaType == -1 || d < delta {
+			if d := s.bestSlackOf(b) / 2; deltaType == -1 || d < delta {
 				deltaType, delta, edge = 3, d, s.bestEdge[b]
 			}
 		}
