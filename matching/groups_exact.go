@@ -2,6 +2,7 @@ package matching
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -192,7 +193,58 @@ func (in *grpInst) solution(home []int) GroupSolution {
 			sol.Groups[h] = append(sol.Groups[h], i)
 		}
 	}
+	in.canonical(sol.Groups)
 	return sol
+}
+
+// canonical reorders the groups of interchangeable homes by their first
+// member, empty groups last, so that the answer does not depend on which of
+// two identical homes the search happened to fill.
+func (in *grpInst) canonical(groups [][]int) {
+	byClass := map[int][]int{}
+	for h, c := range in.homeClasses() {
+		byClass[c] = append(byClass[c], h)
+	}
+	for _, homes := range byClass {
+		gs := make([][]int, len(homes))
+		for k, h := range homes {
+			gs[k] = groups[h]
+		}
+		slices.SortStableFunc(gs, func(a, b []int) int {
+			if len(a) == 0 || len(b) == 0 {
+				return cmp.Compare(len(b), len(a))
+			}
+			return cmp.Compare(a[0], b[0])
+		})
+		for k, h := range homes {
+			groups[h] = gs[k]
+		}
+	}
+}
+
+// homeClasses gives each home the lowest index of the homes with the same
+// capacity and the same fit column: interchangeable homes.
+func (in *grpInst) homeClasses() []int {
+	class := make([]int, in.m)
+	first := map[string]int{}
+	key := make([]byte, 0, 8+9*in.n)
+	for h := range in.m {
+		key = binary.LittleEndian.AppendUint64(key[:0], uint64(in.caps[h]))
+		for i := range in.n {
+			ok := byte(0)
+			if in.fitOK[h*in.n+i] {
+				ok = 1
+			}
+			key = binary.LittleEndian.AppendUint64(append(key, ok), math.Float64bits(in.fit[h*in.n+i]))
+		}
+		c, seen := first[string(key)]
+		if !seen {
+			c = h
+			first[string(key)] = h
+		}
+		class[h] = c
+	}
+	return class
 }
 
 // better reports whether (placed, total) beats (placed0, total0).
@@ -255,7 +307,7 @@ func newGrpBB(in *grpInst, start []int, maxNodes int) *grpBB {
 	}
 	bb.bestScore = in.total(start)
 	bb.orderPeople()
-	bb.classifyHomes()
+	bb.class = in.homeClasses()
 	bb.topSums()
 	return bb
 }
@@ -322,33 +374,6 @@ func (bb *grpBB) topSums() {
 				if c <= len(pos) {
 					row[c] += pos[c-1]
 				}
-			}
-		}
-	}
-}
-
-// classifyHomes gives equal classes to homes with the same capacity and the
-// same fit column, which no search needs to tell apart while empty.
-func (bb *grpBB) classifyHomes() {
-	in := bb.in
-	bb.class = make([]int, in.m)
-	same := func(a, b int) bool {
-		if in.caps[a] != in.caps[b] {
-			return false
-		}
-		for i := range in.n {
-			if in.fit[a*in.n+i] != in.fit[b*in.n+i] || in.fitOK[a*in.n+i] != in.fitOK[b*in.n+i] {
-				return false
-			}
-		}
-		return true
-	}
-	for h := range in.m {
-		bb.class[h] = h
-		for g := range h {
-			if bb.class[g] == g && same(g, h) {
-				bb.class[h] = g
-				break
 			}
 		}
 	}

@@ -136,6 +136,23 @@ func TestVectorsHospitalResident(t *testing.T) {
 				t.Fatalf("HospitalOptimal: %v", err)
 			}
 			checkHRStable(t, p, hosp)
+			// Rural hospitals theorem: every stable matching matches the same
+			// residents and fills each hospital equally.
+			countR, countH := make([]int, len(hNames)), make([]int, len(hNames))
+			for r := range got {
+				if (got[r] < 0) != (hosp[r] < 0) {
+					t.Errorf("resident %s matched in one optimum only: %d vs %d", rNames[r], got[r], hosp[r])
+				}
+				if got[r] >= 0 {
+					countR[got[r]]++
+				}
+				if hosp[r] >= 0 {
+					countH[hosp[r]]++
+				}
+			}
+			if !slices.Equal(countR, countH) {
+				t.Errorf("hospital fill: resident-optimal %v, hospital-optimal %v; want equal", countR, countH)
+			}
 			if c.Expected == nil {
 				return // the messy instance: validity and stability only
 			}
@@ -169,11 +186,9 @@ func vectorHR(t *testing.T, res, hosp map[string][]string, caps json.RawMessage,
 	if inst != nil {
 		res, hosp = map[string][]string{}, map[string][]string{}
 		for k, l := range inst.Residents {
+			res[k] = []string{}
 			for _, h := range l {
 				res[k] = append(res[k], "h"+itoa(h))
-			}
-			if l == nil {
-				res[k] = nil
 			}
 		}
 		for k, l := range inst.Hospitals {
@@ -186,8 +201,8 @@ func vectorHR(t *testing.T, res, hosp map[string][]string, caps json.RawMessage,
 	rNames, rIdx := names(res)
 	hNames, hIdx := names(hosp)
 	p := HRProblem{
-		ResidentPrefs: indexPrefsLenient(res, rNames, hIdx),
-		HospitalPrefs: indexPrefsLenient(hosp, hNames, rIdx),
+		ResidentPrefs: indexPrefs(t, res, rNames, hIdx),
+		HospitalPrefs: indexPrefs(t, hosp, hNames, rIdx),
 		Capacities:    make([]int, len(hNames)),
 	}
 	capMap := map[string]int{}
@@ -207,20 +222,6 @@ func vectorHR(t *testing.T, res, hosp map[string][]string, caps json.RawMessage,
 		}
 	}
 	return p, rNames, hNames
-}
-
-// indexPrefsLenient drops names the other side does not have: the messy
-// instance ranks players that never appear.
-func indexPrefsLenient(prefs map[string][]string, own []string, other map[string]int) [][]int {
-	out := make([][]int, len(own))
-	for i, name := range own {
-		for _, o := range prefs[name] {
-			if j, ok := other[o]; ok {
-				out[i] = append(out[i], j)
-			}
-		}
-	}
-	return out
 }
 
 func itoa(i int) string {
