@@ -13,7 +13,7 @@ import (
 // Contribution is one factor's signed share of a score, in thousandths.
 type Contribution struct {
 	Key          string // BaselineKey or a factor's key, e.g. "factor.tidiness"
-	Contribution int    // AB + BA
+	Contribution int    // AB + BA, except for the baseline (which has AB = BA = 0)
 	AB           int    // the part that came through s(a→b) (for a home: all of it)
 	BA           int    // the part that came through s(b→a)
 }
@@ -164,16 +164,17 @@ func scShapleyRates(dx, dy float64) (rx, ry float64) {
 }
 
 // scApportion rounds reals (only the eligible entries) to integers that sum
-// exactly to target, by largest remainder: floors first, then the
-// remaining units to the largest fractional parts (ties to the lower
-// index), or taken from the smallest ones when the floors overshoot.
+// exactly to target: each to the nearest integer first, then the units
+// still missing go to the entries rounded down the most (or are taken from
+// those rounded up the most), ties to the lower index. An entry only moves
+// off its nearest integer when the rounding errors add up to a unit.
 func scApportion(reals []float64, eligible []bool, target int) []int {
 	out := make([]int, len(reals))
 	var order []int
 	sum := 0
 	for i, r := range reals {
 		if eligible[i] {
-			out[i] = int(math.Floor(r))
+			out[i] = int(math.Round(r))
 			sum += out[i]
 			order = append(order, i)
 		}
@@ -181,13 +182,15 @@ func scApportion(reals []float64, eligible []bool, target int) []int {
 	if len(order) == 0 {
 		return out
 	}
-	frac := func(i int) float64 { return reals[i] - math.Floor(reals[i]) }
-	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(frac(j), frac(i)) })
-	for d := target - sum; d > 0; d-- {
-		out[order[(target-sum-d)%len(order)]]++
+	residual := func(i int) float64 { return reals[i] - float64(out[i]) }
+	step := 1 // units missing: the largest residuals first
+	if sum > target {
+		step = -1 // units over: the smallest residuals first
 	}
-	for d := sum - target; d > 0; d-- {
-		out[order[len(order)-1-(sum-target-d)%len(order)]]--
+	slices.SortStableFunc(order, func(i, j int) int { return step * cmp.Compare(residual(j), residual(i)) })
+	for d := 0; sum != target; d++ {
+		out[order[d%len(order)]] += step
+		sum += step
 	}
 	return out
 }

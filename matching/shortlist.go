@@ -432,7 +432,7 @@ func Shortlist(cands []Candidate, k int, w Weights) [][]Neighbour {
 					return
 				}
 				for i := start; i < min(start+chunk, n); i++ {
-					out[i] = p.row(i, n, h, flat[i*k : i*k : (i+1)*k])
+					out[i] = p.row(i, n, h, flat[i*k:i*k:(i+1)*k])
 				}
 			}
 		})
