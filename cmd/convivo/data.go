@@ -204,9 +204,9 @@ func checkAgainstStore(ctx context.Context, s housing.Store, d dataset.Dataset) 
 	if len(problems) > 0 {
 		return &dataset.ImportError{Problems: problems}
 	}
-	return d.CheckRefs(func(id string) (housing.Role, bool) {
+	return d.CheckRefs(func(id string) (housing.Role, error) {
 		p, err := s.Person(ctx, id)
-		return p.Role, err == nil
+		return p.Role, err
 	})
 }
 
@@ -215,6 +215,13 @@ func checkAgainstStore(ctx context.Context, s housing.Store, d dataset.Dataset) 
 func writeDataset(ctx context.Context, s housing.Store, d dataset.Dataset) error {
 	for i := range d.People {
 		rec := &d.People[i]
+		rec.Person.Version = 0 // an export carries versions; these are new records here
+		if rec.Profile != nil {
+			rec.Profile.Version = 0
+		}
+		if rec.Care != nil {
+			rec.Care.Version = 0
+		}
 		if err := s.CreatePerson(ctx, &rec.Person); err != nil {
 			return fmt.Errorf("import person %s: %w", rec.Person.ID, err)
 		}
@@ -230,6 +237,7 @@ func writeDataset(ctx context.Context, s housing.Store, d dataset.Dataset) error
 		}
 	}
 	for i := range d.Homes {
+		d.Homes[i].Version = 0
 		if err := s.CreateHome(ctx, &d.Homes[i]); err != nil {
 			return fmt.Errorf("import home %s: %w", d.Homes[i].ID, err)
 		}

@@ -42,6 +42,7 @@ func commands() []command {
 		{"export", "[--district D]", "write everything as JSON (staff use)", cmdExport},
 		{"people", "[--district D] [--role R] [--status S]", "list people", cmdPeople},
 		{"homes", "[--district D] [--kind K] [--free]", "list homes", cmdHomes},
+		{"match", "[--district D] [--kind K] [--json] [--dry-run]", "run a matching round and store its proposals as pending", cmdMatch},
 		{"invite", "--role R --district D [--person ID] [--ttl 72h]", "create a one-time invitation link", cmdInvite},
 		{"solve", "PROBLEM < instance.json", "run one solver on a JSON instance (assignment, matching, roommates, stable-marriage, hospital-resident, groups)", cmdSolve},
 	}
