@@ -1,8 +1,12 @@
 package matching
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -74,6 +78,57 @@ func BenchmarkMaxWeightMatching(b *testing.B) {
 			edges := benchCompleteGraph(n)
 			for b.Loop() {
 				if _, err := MaxWeightMatching(n, edges, MatchingOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSideBySideInstances times the solvers alone (no JSON) on the
+// instance files that scripts/sidebyside.py writes, when CONVIVO_SBS_DIR
+// names their folder; scripts/sidebyside.sh runs it after its table.
+func BenchmarkSideBySideInstances(b *testing.B) {
+	dir := os.Getenv("CONVIVO_SBS_DIR")
+	if dir == "" {
+		b.Skip("CONVIVO_SBS_DIR not set")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("no instances in %s: %v", dir, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var in struct {
+			Cost           [][]float64
+			Maximize       bool
+			Edges          [][3]float64
+			MaxCardinality bool
+		}
+		if err := json.Unmarshal(data, &in); err != nil {
+			b.Fatalf("%s: %v", f, err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		b.Run(name, func(b *testing.B) {
+			if in.Cost != nil {
+				p := AssignProblem{Cost: in.Cost, Maximize: in.Maximize}
+				for b.Loop() {
+					if _, err := SolveAssignment(p); err != nil {
+						b.Fatal(err)
+					}
+				}
+				return
+			}
+			n, edges := 0, make([]Edge, len(in.Edges))
+			for k, e := range in.Edges {
+				edges[k] = Edge{U: int(e[0]), V: int(e[1]), W: e[2]}
+				n = max(n, edges[k].U+1, edges[k].V+1)
+			}
+			for b.Loop() {
+				if _, err := MaxWeightMatching(n, edges, MatchingOptions{MaxCardinality: in.MaxCardinality}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -28,4 +28,14 @@ else
 	trap 'rm -rf "$workdir"' EXIT
 fi
 echo "instances in $workdir" >&2
-"$python" scripts/sidebyside.py "$bin" "$workdir"
+status=0
+"$python" scripts/sidebyside.py "$bin" "$workdir" || status=$?
+
+# The same instances through the Go solvers alone (no process, no JSON),
+# the figure comparable to the reference's solve-only time.
+echo
+echo "| instance | convivo solver only s (Go benchmark, mean of 3) |"
+echo "|---|---:|"
+CONVIVO_SBS_DIR=$workdir go test -run '^$' -bench 'SideBySideInstances' -benchtime=3x ./matching/ |
+	awk '/^BenchmarkSideBySideInstances\// { name = $1; sub(/^[^\/]*\//, "", name); sub(/-[0-9]+$/, "", name); printf "| %s | %.3f |\n", name, $3 / 1e9 }'
+exit "$status"
