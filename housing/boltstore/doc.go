@@ -17,6 +17,7 @@
 //	audit        Seq (8 bytes, big-endian) → housing.AuditEntry
 //	state        StateStore key → expiry (8 bytes, big-endian Unix
 //	             nanoseconds, 0 = never) followed by the value
+//	outbox       message key    → the outbox record (see Outbox)
 //
 // Secondary indexes are the ones package housing/internal/index defines,
 // one bucket per index, named after it ("person.district",
@@ -45,6 +46,27 @@
 // placement ends, a proposal's decision) increment the changed records'
 // versions the same way. Consent records and audit entries are never
 // changed, so they have none.
+//
+// # Outbox
+//
+// The outbox keeps one record per message key, as JSON: while the message
+// is pending, {"message": housing.OutboxMessage, "status": "pending",
+// "due": score}; once marked, only {"status": "sent" or "failed",
+// "done_at", "reason"}, so the key stays deduplicated but the text, photo,
+// keyboard, chat and person are gone. Two index buckets hold the pending
+// messages only, with empty values:
+//
+//	outbox.due     score (8 bytes, big-endian Unix nanoseconds) + message key
+//	outbox.person  person id + "\x00" + message key
+//
+// A message's score is its NotBefore (times before 1970 count as 0) until
+// it is claimed, then the end of its claim; Claim walks outbox.due in
+// (score, key) order up to now and moves each message it takes to
+// now+lease, all in one write transaction. MarkSent and MarkFailed remove
+// both index entries; DropPending deletes a person's pending messages,
+// records and entries, freeing their keys. OutboxDepth is the number of
+// entries in outbox.due. The three buckets are created by the first write
+// to the outbox, so files written before it existed open unchanged.
 //
 // The file is locked by the process that opens it; a second Open fails
 // after Options.Timeout with ErrLocked rather than waiting.
