@@ -43,8 +43,12 @@ type Assignment struct {
 // SolveAssignment solves p exactly with the shortest augmenting path method
 // (Crouse 2016, the algorithm of SciPy's linear_sum_assignment) in O(n²m)
 // time for n ≤ m, after Jonker–Volgenant's column reduction and augmenting
-// row reduction when the matrix is square. Errors wrap ErrInvalidCost or
-// ErrInfeasible.
+// row reduction when the matrix is square. Each search relaxes only the
+// assigned columns one by one; the free ones enter through per-row lists
+// of their cheapest, which stay valid because free columns keep their
+// duals. Instances with forbidden cells are first checked for a complete
+// assignment (Hopcroft–Karp), so an infeasible one fails fast. Errors wrap
+// ErrInvalidCost or ErrInfeasible.
 func SolveAssignment(p AssignProblem) (Assignment, error) {
 	s, err := asgNewSolver(p)
 	if err != nil {
@@ -216,6 +220,18 @@ func (s *asgSolver) solve() error {
 			free = append(free, i)
 		}
 	}
+	s.prepareSearch()
+	for _, row := range free {
+		if err := s.augment(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepareSearch allocates the scratch of the shortest path searches and
+// splits the columns into assigned and free.
+func (s *asgSolver) prepareSearch() {
 	s.spc = make([]float64, s.nc)
 	s.path = make([]int, s.nc)
 	s.posCol = make([]int, s.nc)
@@ -235,12 +251,6 @@ func (s *asgSolver) solve() error {
 		}
 	}
 	s.cands = newAsgCandidates(s.nr, min(asgCandidateCount, s.nc))
-	for _, row := range free {
-		if err := s.augment(row); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // augment finds a shortest augmenting path from the free row cur by

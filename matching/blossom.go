@@ -58,7 +58,7 @@ const blossomWeightBits = 50
 // runs on integers: weights that are integers, or binary fractions, of
 // magnitude up to 2^50 are handled exactly; other weights are rounded to a
 // grid 2^-50 times the largest magnitude first, so the total is optimal to
-// within n·2^-50 of it. Errors wrap ErrInvalidGraph.
+// within n·2^-50 times the largest weight. Errors wrap ErrInvalidGraph.
 func MaxWeightMatching(n int, edges []Edge, opt MatchingOptions) (Matching, error) {
 	if err := blossomValidate(n, edges); err != nil {
 		return Matching{}, err
@@ -89,15 +89,19 @@ func MaxWeightMatching(n int, edges []Edge, opt MatchingOptions) (Matching, erro
 
 // MinWeightMatching returns a matching of minimum total weight among the
 // matchings with the most pairs, which is NetworkX's min_weight_matching
-// definition (not the empty matching). Errors wrap ErrInvalidGraph.
+// definition (not the empty matching). Of parallel edges the lightest
+// counts. Errors wrap ErrInvalidGraph.
 func MinWeightMatching(n int, edges []Edge) (Matching, error) {
 	neg := make([]Edge, len(edges))
 	for k, e := range edges {
 		neg[k] = Edge{U: e.U, V: e.V, W: -e.W}
 	}
 	m, err := MaxWeightMatching(n, neg, MatchingOptions{MaxCardinality: true})
+	if err != nil {
+		return Matching{}, err
+	}
 	m.Total = -m.Total
-	return m, err
+	return m, nil
 }
 
 // blossomValidate checks the vertex range and the weights.
