@@ -328,3 +328,9 @@ func IsTemporary(err error) bool {
 	var ce *callError
 	return errors.As(err, &ce) && ce.temporary
 }
+
+func asAPIError(err error) (*APIError, bool) {
+	var e *APIError
+	ok := errors.As(err, &e)
+	return e, ok
+}
