@@ -33,6 +33,9 @@
 //	{ns}:state:<key>              a StateStore value (STRING, raw bytes), with its TTL as the key's expiry
 //	{ns}:taken:<key>              receipt of a TakeState (token:value), kept one minute
 //	{ns}:claimed:<key>            receipt of a ClaimState (token), kept one minute
+//	{ns}:outbox:msg:<key>         HASH: status "pending", message (JSON), person; once marked, status ("sent", "failed"), done_at, reason
+//	{ns}:outbox:due               ZSET of the pending messages' keys, scored by due time in Unix milliseconds
+//	{ns}:outbox:person:<id>       SET of the keys of a person's pending messages
 //
 // The receipts make TakeState and ClaimState safe to repeat: go-redis
 // resends a command whose reply timed out, and the resent call, carrying
@@ -41,6 +44,25 @@
 // creates refuse an existing ID, decisions and redemptions recognise their
 // own repeat (housing.Approve, Reject, Redeem), and writes inside MULTI are
 // absolute values.
+//
+// The outbox changes through Lua scripts, each one atomic step: Enqueue
+// (HSET unless the hash exists, ZADD, SADD; repeat-safe), Claim
+// (ZRANGEBYSCORE up to now in score-then-key order, ZADD XX of now+lease,
+// HGET of each message, so concurrent replicas never get the same
+// message), MarkSent and MarkFailed (the hash becomes the mark, dropping
+// the text, photo, keyboard, chat and person, and the key leaves the due
+// and person sets; repeat-safe) and DropPending (deletes a person's
+// pending hashes, their due entries and the person's set, freeing the
+// keys). A message's score is its NotBefore until it is claimed, then the
+// end of the claim; scores are whole milliseconds (exact in a float64),
+// due times rounded up and Claim's now rounded down, so a message is
+// never handed out early, at most a millisecond late, and within one
+// millisecond in key order. The scripts build the message hash's name
+// from the namespace, so they touch keys they are not passed; all of
+// them share the namespace's hash slot, which Redis Cluster allows. A
+// Claim or DropPending that go-redis repeats after a lost reply does not
+// see the first try's work: claimed messages wait out their lease, and
+// DropPending reports 0.
 //
 // Index names and the entries each record puts in them come from
 // housing/internal/index, which boltstore uses too.
