@@ -131,7 +131,7 @@ func (p *Person) Validate() error {
 }
 
 // Label is how staff screens name a person: the case code, then the name.
-func (p *Person) Label() string {
+func (p Person) Label() string {
 	if p.Code == "" {
 		return p.DisplayName
 	}
