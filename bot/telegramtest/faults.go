@@ -101,18 +101,18 @@ func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, c *Call, f 
 		}
 		s.finish(w, c, nil, errAborted)
 	case f.Disconnect:
+		s.finish(w, c, nil, errAborted)
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()
 			}
 		}
-		s.finish(w, c, nil, errAborted)
 	case f.RawBody != "":
 		c.Status, c.Error = f.Code, f.RawBody
+		s.record(*c)
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(f.Code)
 		_, _ = w.Write([]byte(f.RawBody))
-		s.record(*c)
 	default:
 		s.finish(w, c, nil, &apiError{code: f.Code, description: f.Description, retryAfter: f.RetryAfter})
 	}

@@ -253,30 +253,32 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.finish(w, c, result, e)
 }
 
-// finish records c and writes the answer.
+// finish records c, then writes the answer: a client that got an answer
+// always finds its call in Calls.
 func (s *Server) finish(w http.ResponseWriter, c *Call, result any, e *apiError) {
+	status, env := http.StatusOK, envelope{OK: true, Result: result}
 	switch {
 	case e == errAborted:
 		c.Status, c.Error = 0, "aborted"
+		s.record(*c)
+		return
 	case e != nil:
-		c.Status, c.Error = e.code, e.description
-		env := envelope{ErrorCode: e.code, Description: e.description}
+		status, env = e.code, envelope{ErrorCode: e.code, Description: e.description}
 		if e.retryAfter > 0 {
 			env.Parameters = &tgbotapi.ResponseParameters{RetryAfter: e.retryAfter}
 		}
-		writeJSON(w, e.code, env)
+		c.Status, c.Error = e.code, e.description
 	default:
 		c.Status = http.StatusOK
-		env := envelope{OK: true, Result: result}
 		switch c.Method {
 		case "setWebhook":
 			env.Description = "Webhook was set"
 		case "deleteWebhook":
 			env.Description = "Webhook was deleted"
 		}
-		writeJSON(w, http.StatusOK, env)
 	}
 	s.record(*c)
+	writeJSON(w, status, env)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
