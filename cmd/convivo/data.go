@@ -96,7 +96,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e.cfg, func(s housing.Store) error {
+	return withStore(ctx, e, func(s housing.Store) error {
 		if err := checkAgainstStore(ctx, s, d); err != nil {
 			return err
 		}
@@ -265,7 +265,7 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e.cfg, func(s housing.Store) error {
+	return withStore(ctx, e, func(s housing.Store) error {
 		doc, err := collectExport(ctx, s, d)
 		if err != nil {
 			return err

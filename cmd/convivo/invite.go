@@ -43,7 +43,7 @@ func cmdInvite(ctx context.Context, e *env, args []string) error {
 		TokenHash: hash, Role: housing.Role(role), District: d, PersonID: person,
 		CreatedBy: cliActor(), CreatedAt: at, ExpiresAt: at.Add(ttl),
 	}
-	return withStore(ctx, e.cfg, func(s housing.Store) error {
+	return withStore(ctx, e, func(s housing.Store) error {
 		if person != "" {
 			if _, err := s.Person(ctx, person); err != nil {
 				return fmt.Errorf("invite: person %s: %w", person, err)

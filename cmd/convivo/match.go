@@ -41,7 +41,7 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 	if d != "" {
 		districts = []string{d}
 	}
-	return withStore(ctx, e.cfg, func(s housing.Store) error {
+	return withStore(ctx, e, func(s housing.Store) error {
 		runner := rounds.New(s, weights, now)
 		var results []rounds.Result
 		for _, dist := range districts {

@@ -34,7 +34,7 @@ func cmdPeople(ctx context.Context, e *env, args []string) error {
 	if status != "" && !f.Status.Valid() {
 		return usagef("people: --status %q is not a status (invited, active, paused, left)", status)
 	}
-	return withStore(ctx, e.cfg, func(s housing.Store) error {
+	return withStore(ctx, e, func(s housing.Store) error {
 		people, err := s.ListPeople(ctx, f)
 		if err != nil {
 			return err
@@ -75,7 +75,7 @@ func cmdHomes(ctx context.Context, e *env, args []string) error {
 	if kind != "" && !f.Kind.Valid() {
 		return usagef("homes: --kind %q is not a home kind (iesa, flat, cohousing)", kind)
 	}
-	return withStore(ctx, e.cfg, func(s housing.Store) error {
+	return withStore(ctx, e, func(s housing.Store) error {
 		homes, err := s.ListHomes(ctx, f)
 		if err != nil {
 			return err

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/convivo/convivo/housing"
 )
 
 // Exit statuses.
@@ -19,6 +21,8 @@ const (
 // env is what every subcommand gets from the process: configuration and
 // the standard streams.
 type env struct {
+	args   []string      // the whole command line, for forwarding to a running service
+	store  housing.Store // when set (inside `convivo serve`), commands use it and do not close it
 	cfg    Config
 	getenv func(string) string
 	stdin  io.Reader
@@ -66,12 +70,17 @@ func (e *codedError) Unwrap() error { return e.err }
 
 // run is the whole program: it returns the exit status.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, getenv, stdin, stdout, stderr, nil)
+}
+
+// runWith is run with an already open store (nil: commands open their own).
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer, st housing.Store) int {
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "convivo: %v\n", err)
 		return exitUsage
 	}
-	e := &env{cfg: cfg, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{args: args, store: st, cfg: cfg, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) < 2 || args[1] == "help" || args[1] == "-h" || args[1] == "--help" {
 		printHelp(stdout)
 		if len(args) < 2 {
@@ -82,7 +91,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	name := args[1]
 	for _, c := range commands() {
 		if c.name == name {
-			return report(stderr, c.run(ctx, e, args[2:]))
+			err := c.run(ctx, e, args[2:])
+			if errors.Is(err, errForward) {
+				return forward(ctx, e)
+			}
+			return report(stderr, err)
 		}
 	}
 	fmt.Fprintf(stderr, "convivo: unknown command %q (run 'convivo help')\n", name)

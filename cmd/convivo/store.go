@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/convivo/convivo/housing"
 	"github.com/convivo/convivo/housing/boltstore"
@@ -19,7 +21,7 @@ func openStore(ctx context.Context, cfg Config) (housing.Store, error) {
 		}
 		return s, nil
 	}
-	s, err := boltstore.Open(cfg.DataPath, boltstore.Options{})
+	s, err := boltstore.Open(cfg.DataPath, boltstore.Options{Timeout: 300 * time.Millisecond})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", cfg.DataPath, err)
 	}
@@ -27,9 +29,17 @@ func openStore(ctx context.Context, cfg Config) (housing.Store, error) {
 }
 
 // withStore opens the store, runs fn and closes the store, keeping the
-// first error.
-func withStore(ctx context.Context, cfg Config, fn func(housing.Store) error) (err error) {
-	s, err := openStore(ctx, cfg)
+// first error. Inside `convivo serve` it uses the service's store. When the
+// embedded file is held by a running `convivo serve`, it returns
+// errForward so that the command is sent to that service instead.
+func withStore(ctx context.Context, e *env, fn func(housing.Store) error) (err error) {
+	if e.store != nil {
+		return fn(e.store)
+	}
+	s, err := openStore(ctx, e.cfg)
+	if errors.Is(err, boltstore.ErrLocked) {
+		return errForward
+	}
 	if err != nil {
 		return err
 	}
