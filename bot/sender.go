@@ -516,6 +516,12 @@ func scanPart(rest string, html bool, limit int, open []string) (cut, next int, 
 			continue
 		}
 		if width+u.width > limit && width > 0 {
+			switch b := rest[i]; {
+			case content && b == '\n':
+				newline = &candidate{at: i, stack: stack}
+			case content && b == ' ':
+				space = &candidate{at: i, stack: stack}
+			}
 			if c := cmp.Or(newline, space); c != nil {
 				return c.at, skipSpace(rest, c.at), c.stack, false
 			}
