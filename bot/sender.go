@@ -365,6 +365,9 @@ func (s *Sender) sleep(ctx context.Context, d time.Duration, until time.Time) er
 }
 
 func (s *Sender) markBlocked(ctx context.Context, chatID int64) {
+	if chatID == 0 { // a call without a chat (a callback answer)
+		return
+	}
 	s.mu.Lock()
 	already := s.blocked[chatID]
 	s.blocked[chatID] = true

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -322,5 +323,32 @@ func TestSendCancelled(t *testing.T) {
 	}
 	if got := len(callsTo(srv, "sendMessage", 42)); got > 1 {
 		t.Errorf("made %d calls; want no retry after cancellation", got)
+	}
+}
+
+// BenchmarkSend measures one Send through the limiters (set to infinite) and
+// the real client to the fake server over loopback.
+func BenchmarkSend(b *testing.B) {
+	srv := telegramtest.NewServer(b)
+	c, err := NewClient(b.Context(), srv.Token(), srv.Endpoint(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := NewSender(c, nil, slog.New(slog.DiscardHandler), SenderConfig{GlobalRate: rate.Inf, PrivateRate: rate.Inf})
+	msg := tgbotapi.NewMessage(42, "promemoria: oggi tocca a te buttare la plastica")
+	for b.Loop() {
+		if _, err := s.Send(b.Context(), msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSplitText measures splitting a 20,000-character HTML text.
+func BenchmarkSplitText(b *testing.B) {
+	text := strings.Repeat("<b>Riga</b> di testo &amp; altro, abbastanza lunga.\n", 400)
+	for b.Loop() {
+		if parts := SplitText(text, true, MaxTextLen); len(parts) < 4 {
+			b.Fatalf("got %d parts", len(parts))
+		}
 	}
 }
