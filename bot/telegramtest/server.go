@@ -438,7 +438,7 @@ func (ch *chat) find(id int) *tgbotapi.Message {
 	return ch.msgs[i]
 }
 
-func (s *Server) fatalf(format string, args ...any) {
+func (s *Server) errorf(format string, args ...any) {
 	if s.tb != nil {
 		s.tb.Helper()
 		s.tb.Errorf(format, args...)

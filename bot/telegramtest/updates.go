@@ -52,7 +52,7 @@ func (s *Server) Press(userID, chatID int64, messageID int, data string) tgbotap
 	if !hasButton(msg.ReplyMarkup, func(b tgbotapi.InlineKeyboardButton) bool {
 		return b.CallbackData != nil && *b.CallbackData == data
 	}) {
-		s.fatalf("telegramtest: Press: message %d in chat %d has no button with data %q", messageID, chatID, data)
+		s.errorf("telegramtest: Press: message %d in chat %d has no button with data %q", messageID, chatID, data)
 	}
 	if msg.Chat == nil {
 		info := s.chatLocked(chatID).info
@@ -88,7 +88,7 @@ func (s *Server) PressButton(userID, chatID int64, messageID int, label string) 
 	}
 	s.mu.Unlock()
 	if !found {
-		s.fatalf("telegramtest: PressButton: message %d in chat %d has no callback button %q", messageID, chatID, label)
+		s.errorf("telegramtest: PressButton: message %d in chat %d has no callback button %q", messageID, chatID, label)
 		return tgbotapi.Update{}
 	}
 	return s.Press(userID, chatID, messageID, data)
