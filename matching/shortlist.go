@@ -30,13 +30,43 @@ const Removed = -1
 // and does not allocate.
 type scPool struct {
 	n     int
+	hot   []scHot // what the constraint check and the first stage read, packed
 	v     []scVec
 	rank  []int32 // position in (ID, index) order: the tie-break
 	same  []int32 // index of the first candidate with the same ID
 	block [][]int32
 	w     [scNumPair]int64
-	wRest int64 // the weight of the factors after the prune stage
-	wide  *scWide
+	wRest [2]int64 // the weight of the factors after each prune stage
+	// ordNum and ordDen hold, per ordinal factor and pair of answers
+	// (6a+b), the weighted fit and the weight, or 0 and 0 when unanswered.
+	ordNum, ordDen [scNumOrd][36]int64
+	wide           *scWide
+}
+
+// scNumOrd is the number of symmetric ordinal factors, scored first.
+const scNumOrd = 5
+
+// scOrdFactor returns the factor and level index of ordinal factor o.
+func scOrdFactor(o int) (factor, level int) {
+	switch o {
+	case 0:
+		return scSleep, scLvSleep
+	case 1:
+		return scTidiness, scLvTidiness
+	case 2:
+		return scSociability, scLvSociability
+	case 3:
+		return scGuests, scLvGuests
+	}
+	return scCooking, scLvCooking
+}
+
+// scHot is the packed part of a candidate that every pair reads.
+type scHot struct {
+	lv                 [scNumOrd]int8 // the ordinal answers, in scOrdFactor order
+	gender, genderMask uint8
+	traitBits, forbid  uint8
+	age, ageLo, ageHi  int16
 }
 
 // scVec is one candidate in a pool.
@@ -65,11 +95,31 @@ func scNewPool(cands []Candidate, w Weights) *scPool {
 	cw := scCompile(w)
 	copy(p.w[:], cw[:scNumPair])
 	for _, f := range []int{scNoise, scSmoking, scPets, scAge, scGender, scDistricts} {
-		p.wRest += p.w[f]
+		p.wRest[1] += p.w[f]
 	}
+	p.wRest[0] = p.wRest[1] + p.w[scMoveIn] + p.w[scBudget] + p.w[scLanguages] + p.w[scInterests]
+	p.hot = make([]scHot, n)
 	for i := range cands {
-		p.v[i].t = cands[i].tr
+		t := &cands[i].tr
+		p.v[i].t = *t
 		p.v[i].lcnt, p.v[i].icnt = int32(len(cands[i].langs)), int32(len(cands[i].interests))
+		h := &p.hot[i]
+		for o := range scNumOrd {
+			_, lv := scOrdFactor(o)
+			h.lv[o] = t.lv[lv]
+		}
+		h.gender, h.genderMask, h.traitBits, h.forbid = uint8(t.gender), t.genderMask, t.traitBits, t.forbidBits
+		h.age, h.ageLo, h.ageHi = t.age, t.ageLo, t.ageHi
+	}
+	for o := range scNumOrd {
+		f, _ := scOrdFactor(o)
+		for x := range int8(6) {
+			for y := range int8(6) {
+				if fit := scOrdFit(x, y); fit >= 0 {
+					p.ordNum[o][6*x+y], p.ordDen[o][6*x+y] = p.w[f]*int64(fit), p.w[f]
+				}
+			}
+		}
 	}
 	langs := scDictionary(cands, func(c *Candidate) []string { return c.langs })
 	interests := scDictionary(cands, func(c *Candidate) []string { return c.interests })
@@ -198,9 +248,9 @@ func (p *scPool) compileIDs(cands []Candidate) {
 // allowed applies the hard pair constraints that live in the traits (the
 // block lists are applied by the caller).
 func (p *scPool) allowed(i, j int) bool {
-	a, b := &p.v[i].t, &p.v[j].t
+	a, b := &p.hot[i], &p.hot[j]
 	switch {
-	case a.forbidBits&b.traitBits != 0 || b.forbidBits&a.traitBits != 0,
+	case a.forbid&b.traitBits != 0 || b.forbid&a.traitBits != 0,
 		a.genderMask&(1<<b.gender) == 0 || b.genderMask&(1<<a.gender) == 0,
 		b.age < a.ageLo || b.age > a.ageHi || a.age < b.ageLo || a.age > b.ageHi:
 		return false
@@ -271,29 +321,44 @@ func (wd *scWide) districts(i, j int) int {
 
 // mutual computes Score for candidates i and j exactly as scMutual does,
 // or returns -1 early when the score cannot reach floor. It computes the
-// symmetric ordinal, budget and move-in factors first; the score cannot
-// exceed their weighted mean with every remaining factor at 1000 (adding a
-// fit of 1000 never lowers a mean, and the harmonic mean never exceeds the
-// larger directed score).
+// symmetric factors first, in two stages (the ordinal answers, then move-in,
+// budget and the sets), and after each stage bounds the score by their
+// weighted mean with every remaining factor at 1000: adding a fit of 1000
+// never lowers a mean, and the harmonic mean never exceeds the larger
+// directed score.
 func (p *scPool) mutual(i, j, floor int) int {
-	a, b, w := &p.v[i].t, &p.v[j].t, &p.w
+	ha, hb := &p.hot[i], &p.hot[j]
 	var sn, sd int64
-	scAdd(&sn, &sd, w[scSleep], scOrdFit(a.lv[scLvSleep], b.lv[scLvSleep]))
-	scAdd(&sn, &sd, w[scTidiness], scOrdFit(a.lv[scLvTidiness], b.lv[scLvTidiness]))
-	scAdd(&sn, &sd, w[scSociability], scOrdFit(a.lv[scLvSociability], b.lv[scLvSociability]))
-	scAdd(&sn, &sd, w[scGuests], scOrdFit(a.lv[scLvGuests], b.lv[scLvGuests]))
-	scAdd(&sn, &sd, w[scCooking], scOrdFit(a.lv[scLvCooking], b.lv[scLvCooking]))
+	for o := range scNumOrd {
+		x := int(ha.lv[o])*6 + int(hb.lv[o])
+		if x < 36 { // always: answers are 0..5; this lets the compiler drop the bounds checks
+			sn += p.ordNum[o][x]
+			sd += p.ordDen[o][x]
+		}
+	}
+	if scBelow(sn, sd, p.wRest[0], floor) {
+		return -1
+	}
+	a, b, w := &p.v[i].t, &p.v[j].t, &p.w
 	scAdd(&sn, &sd, w[scMoveIn], scMoveInFit(a.from, a.to, b.from, b.to, a.window, b.window))
 	scAdd(&sn, &sd, w[scBudget], scBudgetFit(a.budget, b.budget))
 	lang, intr := p.sets(i, j)
 	scAdd(&sn, &sd, w[scLanguages], lang)
 	scAdd(&sn, &sd, w[scInterests], intr)
-	if ubDen := sd + p.wRest; ubDen > 0 && int((sn+1000*p.wRest+ubDen/2)/ubDen) < floor {
+	if scBelow(sn, sd, p.wRest[1], floor) {
 		return -1
 	}
 	s1 := p.directed(sn, sd, a, b, i, j)
 	s2 := p.directed(sn, sd, b, a, j, i)
 	return scHarmonic(s1, s2)
+}
+
+// scBelow reports whether a weighted mean num/den, completed with rest
+// weight at 1000 and rounded half up, is below floor. It does not divide:
+// ⌊x/d⌋ < f ⟺ x < f·d for d > 0.
+func scBelow(num, den, rest int64, floor int) bool {
+	d := den + rest
+	return d > 0 && num+1000*rest+d/2 < int64(floor)*d
 }
 
 // directed adds a's directed factors for b to the symmetric sums.
@@ -392,15 +457,11 @@ func (p *scPool) row(i, limit int, h *scTopK, out []Neighbour) []Neighbour {
 		if !p.allowed(i, j) {
 			continue
 		}
-		floor := 0
-		if len(h.keys) == h.k {
-			floor = int(h.keys[0] >> 32)
-		}
-		s := p.mutual(i, j, floor)
+		s := p.mutual(i, j, h.floor())
 		if s < 0 {
 			continue
 		}
-		h.offer(int64(s)<<32|int64(p.n-1-int(p.rank[j])), j)
+		h.offer(p.key(s, j), j)
 	}
 	return h.drain(out)
 }
@@ -409,8 +470,14 @@ func (p *scPool) row(i, limit int, h *scTopK, out []Neighbour) []Neighbour {
 // scores among those the hard pair constraints allow (CheckPair), best
 // first. Equal scores are ordered by person ID, then by position in cands,
 // so the result does not depend on scheduling or on how cands is ordered
-// (beyond the indices). It computes each row with a bounded heap, in
-// parallel over GOMAXPROCS workers; memory is O(N·k).
+// (beyond the indices).
+//
+// Each row keeps its k best in a bounded heap, so memory is O(N·k). Pairs
+// are scored once, for both rows, in tiles of scTile×scTile candidates run
+// by GOMAXPROCS workers; the tiles of one round share no row, so no heap is
+// touched by two workers at once. A pair is skipped when its score's upper
+// bound cannot enter either row's heap. Heap keys are unique (score, then
+// ID rank), so every row ends with the same k whatever the order of offers.
 func Shortlist(cands []Candidate, k int, w Weights) [][]Neighbour {
 	n := len(cands)
 	out := make([][]Neighbour, n)
@@ -419,26 +486,110 @@ func Shortlist(cands []Candidate, k int, w Weights) [][]Neighbour {
 		return out
 	}
 	p := scNewPool(cands, w)
-	flat := make([]Neighbour, 0, n*k)
-	var next atomic.Int64
-	const chunk = 32
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk) {
-		wg.Go(func() {
-			h := &scTopK{k: k, keys: make([]int64, 0, k), idx: make([]int32, 0, k)}
-			for {
-				start := int(next.Add(chunk)) - chunk
-				if start >= n {
-					return
-				}
-				for i := start; i < min(start+chunk, n); i++ {
-					out[i] = p.row(i, n, h, flat[i*k:i*k:(i+1)*k])
-				}
-			}
-		})
+	heaps := make([]scTopK, n)
+	keys, idx := make([]int64, n*k), make([]int32, n*k)
+	for i := range heaps {
+		heaps[i] = scTopK{k: k, keys: keys[i*k : i*k : (i+1)*k], idx: idx[i*k : i*k : (i+1)*k]}
 	}
-	wg.Wait()
+	nb := (n + scTile - 1) / scTile
+	for r := range scRounds(nb) {
+		tiles := scRoundTiles(nb, r)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(tiles)) {
+			wg.Go(func() {
+				for t := int(next.Add(1)) - 1; t < len(tiles); t = int(next.Add(1)) - 1 {
+					p.tile(tiles[t][0], tiles[t][1], heaps)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	flat := make([]Neighbour, 0, n*k)
+	for i := range heaps {
+		out[i] = heaps[i].drain(flat[i*k : i*k : (i+1)*k])
+	}
 	return out
+}
+
+// scTile is the number of candidates per side of a shortlist tile.
+const scTile = 128
+
+// scRounds is the number of rounds of tiles for nb blocks: a round-robin
+// tournament between the blocks (nb−1 rounds, or nb when nb is odd), then
+// one round of the blocks against themselves.
+func scRounds(nb int) int {
+	return nb + nb%2 // m−1 tournament rounds with m = nb rounded up to even, plus one
+}
+
+// scRoundTiles returns the tiles (pairs of blocks) of round r. Within a
+// round no block appears twice. Rounds before the last pair the blocks by
+// the circle method (block m−1 fixed, the others rotating; with nb odd,
+// block nb is a bye); the last round has each block against itself.
+func scRoundTiles(nb, r int) [][2]int {
+	m := nb + nb%2
+	var tiles [][2]int
+	if r == m-1 {
+		for b := range nb {
+			tiles = append(tiles, [2]int{b, b})
+		}
+		return tiles
+	}
+	add := func(x, y int) {
+		if x < nb && y < nb {
+			tiles = append(tiles, [2]int{min(x, y), max(x, y)})
+		}
+	}
+	add(r, m-1)
+	for d := 1; d < m/2; d++ {
+		add((r+d)%(m-1), (r-d+m-1)%(m-1))
+	}
+	return tiles
+}
+
+// floor returns the lowest score that can still enter h (0 until it is full).
+func (h *scTopK) floor() int {
+	if len(h.keys) < h.k {
+		return 0
+	}
+	return int(h.keys[0] >> 32)
+}
+
+// key is the heap key of candidate j with score s: larger is better.
+func (p *scPool) key(s, j int) int64 { return int64(s)<<32 | int64(p.n-1-int(p.rank[j])) }
+
+// blocked reports whether i and j are in each other's block lists.
+func (p *scPool) blocked(i, j int) bool {
+	if len(p.block[i]) == 0 {
+		return false
+	}
+	_, found := slices.BinarySearch(p.block[i], int32(j))
+	return found
+}
+
+// tile scores the pairs between blocks bi ≤ bj (each pair once; within a
+// block, i < j) and offers each score to both rows' heaps.
+func (p *scPool) tile(bi, bj int, heaps []scTopK) {
+	i1, j1 := min((bi+1)*scTile, p.n), min((bj+1)*scTile, p.n)
+	for i := bi * scTile; i < i1; i++ {
+		hi := &heaps[i]
+		j0 := bj * scTile
+		if bi == bj {
+			j0 = i + 1
+		}
+		for j := j0; j < j1; j++ {
+			if !p.allowed(i, j) || p.blocked(i, j) {
+				continue
+			}
+			hj := &heaps[j]
+			s := p.mutual(i, j, min(hi.floor(), hj.floor()))
+			if s < 0 {
+				continue
+			}
+			hi.offer(p.key(s, j), j)
+			hj.offer(p.key(s, i), i)
+		}
+	}
 }
 
 // Alternatives returns the k people in others with the best mutual scores

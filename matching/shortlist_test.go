@@ -207,3 +207,50 @@ func TestRankHomes(t *testing.T) {
 		}
 	}
 }
+
+// TestShortlistManyTiles covers pools of several tiles (an odd and an even
+// number of blocks) against brute force.
+func TestShortlistManyTiles(t *testing.T) {
+	for _, n := range []int{3*scTile - 7, 4*scTile + 1} {
+		r := rand.New(rand.NewPCG(uint64(n), 71))
+		cs := scRandCandidates(r, n)
+		scShuffledIDs(r, cs)
+		w := Weights{FactorTidiness: 1, FactorSleep: 1, FactorInterests: 1} // coarse: ties
+		got := Shortlist(cs, 6, w)
+		for i := range cs {
+			if want := scBruteTopK(cs[i], cs, i, 6, w); !slices.Equal(want, got[i]) {
+				t.Fatalf("Shortlist(n=%d)[%d] = %v; want %v", n, i, got[i], want)
+			}
+		}
+	}
+}
+
+// TestRoundTiles checks the tile schedule: every pair of blocks (and every
+// block with itself) exactly once, and no block twice in one round.
+func TestRoundTiles(t *testing.T) {
+	for nb := 1; nb <= 13; nb++ {
+		seen := map[[2]int]int{}
+		for r := range scRounds(nb) {
+			inRound := map[int]bool{}
+			for _, tl := range scRoundTiles(nb, r) {
+				seen[tl]++
+				for _, b := range []int{tl[0], tl[1]} {
+					if inRound[b] && tl[0] != tl[1] {
+						t.Errorf("nb=%d round %d: block %d twice", nb, r, b)
+					}
+					inRound[b] = true
+				}
+			}
+		}
+		for x := range nb {
+			for y := x; y < nb; y++ {
+				if seen[[2]int{x, y}] != 1 {
+					t.Errorf("nb=%d: tile %d,%d scheduled %d times; want once", nb, x, y, seen[[2]int{x, y}])
+				}
+			}
+		}
+		if len(seen) != nb*(nb+1)/2 {
+			t.Errorf("nb=%d: %d tiles; want %d", nb, len(seen), nb*(nb+1)/2)
+		}
+	}
+}

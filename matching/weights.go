@@ -26,13 +26,22 @@ const MaxWeight = 100
 // support a home gives weighs most, then cost and the life context (which
 // counts double for people who asked to stay near it).
 func DefaultWeights() Weights {
-	return Weights{
-		FactorSleep: 1, FactorTidiness: 1.5, FactorSociability: 1, FactorNoise: 1,
-		FactorGuests: 0.5, FactorCooking: 0.5, FactorSmoking: 1.5, FactorPets: 1,
-		FactorLanguages: 1.5, FactorInterests: 0.5, FactorAge: 0.5, FactorGender: 1,
-		FactorMoveIn: 1, FactorBudget: 0.5, FactorDistricts: 1,
-		FactorHomeDistrict: 1.5, FactorHomeDistricts: 1, FactorHomeCost: 1.5, FactorHomeSupport: 2,
-		FactorHomeChildren: 1, FactorHomeAnimals: 1, FactorHomeSmoking: 1,
+	d := scDefaultWeights()
+	w := make(Weights, len(d))
+	for i, f := range Factors() {
+		w[f] = d[i]
+	}
+	return w
+}
+
+// scDefaultWeights returns the default weights by factor index.
+func scDefaultWeights() [scNumFactors]float64 {
+	return [scNumFactors]float64{
+		scSleep: 1, scTidiness: 1.5, scSociability: 1, scNoise: 1, scGuests: 0.5, scCooking: 0.5,
+		scSmoking: 1.5, scPets: 1, scLanguages: 1.5, scInterests: 0.5, scAge: 0.5, scGender: 1,
+		scMoveIn: 1, scBudget: 0.5, scDistricts: 1,
+		scHomeDistrict: 1.5, scHomeDistricts: 1, scHomeCost: 1.5, scHomeSupport: 2,
+		scHomeChildren: 1, scHomeAnimals: 1, scHomeSmoking: 1,
 	}
 }
 
@@ -68,10 +77,13 @@ type scWeights [scNumFactors]int64
 // scCompile converts w (or the defaults, when w is empty) to thousandths.
 // Unknown names and invalid values are ignored here; Validate reports them.
 func scCompile(w Weights) scWeights {
-	if len(w) == 0 {
-		w = DefaultWeights()
-	}
 	var c scWeights
+	if len(w) == 0 {
+		for i, v := range scDefaultWeights() {
+			c[i] = int64(math.Round(v * 1000))
+		}
+		return c
+	}
 	for f, v := range w {
 		i := scFactorIndex(f)
 		if i < 0 || !(v > 0) || v > MaxWeight {
