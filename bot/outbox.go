@@ -179,7 +179,7 @@ func (s *Sender) deliverOutbox(ctx context.Context, m OutboxMessage, until time.
 		s.markFailed(ctx, log, m, "invalid: "+err.Error())
 		return
 	}
-	_, err := s.send(ctx, outboxChattable(m), sendOpts{detach: true, until: until})
+	_, err := s.send(ctx, outboxChattable(m), sendOpts{detach: true, until: until, kind: m.Kind})
 	switch {
 	case err == nil:
 		mctx, cancel := markContext(ctx)

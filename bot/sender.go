@@ -79,6 +79,13 @@ type SenderConfig struct {
 	// OnBlocked is called once when a chat turns unreachable (403), e.g. to
 	// record it in the store. Optional.
 	OnBlocked func(ctx context.Context, chatID int64)
+	// OnSent is called after each call Telegram accepted, with the kind of
+	// message ("reply" for Send, the outbox message's Kind otherwise), e.g.
+	// to count it in metrics. Optional.
+	OnSent func(kind string)
+	// OnRetryAfter is called on each 429 answer with its retry_after.
+	// Optional.
+	OnRetryAfter func(d time.Duration)
 	// Clock is the time source for limits, pauses and backoff (SystemClock()).
 	Clock Clock
 	// OutboxBatch is how many outbox messages one claim takes (20).
@@ -173,13 +180,14 @@ func NewSender(c *Client, outbox Outbox, logger *slog.Logger, cfg SenderConfig) 
 // ctx ends. Errors: ErrBlocked (wrapping the *APIError) for an unreachable
 // chat, *APIError for other refusals, or the last transport error.
 func (s *Sender) Send(ctx context.Context, c tgbotapi.Chattable) (tgbotapi.Message, error) {
-	return s.send(ctx, c, sendOpts{})
+	return s.send(ctx, c, sendOpts{kind: "reply"})
 }
 
 // sendOpts are the outbox's variations on Send.
 type sendOpts struct {
 	detach bool      // let a request in flight finish when ctx ends
 	until  time.Time // give up (errLeaseExpired) rather than wait past this
+	kind   string    // what the message is, for OnSent ("reply" for Send)
 }
 
 func (s *Sender) send(ctx context.Context, c tgbotapi.Chattable, o sendOpts) (tgbotapi.Message, error) {
@@ -274,6 +282,9 @@ func (s *Sender) deliver(ctx context.Context, chatID int64, g *chatGate, c tgbot
 		m, err := s.request(ctx, c, o.detach)
 		switch {
 		case err == nil || IsNotModified(err):
+			if s.cfg.OnSent != nil {
+				s.cfg.OnSent(o.kind)
+			}
 			return m, nil
 		case IsBlocked(err):
 			s.markBlocked(ctx, chatID)
@@ -282,6 +293,9 @@ func (s *Sender) deliver(ctx context.Context, chatID int64, g *chatGate, c tgbot
 			return m, err
 		}
 		if d, ok := RetryAfter(err); ok {
+			if s.cfg.OnRetryAfter != nil {
+				s.cfg.OnRetryAfter(d)
+			}
 			s.logger.Info("bot: telegram flood control", slog.Int64("chat", chatID), slog.Duration("retry_after", d))
 			if err := s.pause(ctx, g, d, o.until); err != nil {
 				return m, err
