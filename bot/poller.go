@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -101,6 +102,17 @@ type Poller struct {
 	handle UpdateHandler
 	logger *slog.Logger
 	cfg    PollerConfig
+
+	lastPoll atomic.Int64 // unix nanoseconds of the last successful getUpdates
+}
+
+// LastPoll returns when getUpdates last answered, or the zero time.
+func (p *Poller) LastPoll() time.Time {
+	n := p.lastPoll.Load()
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 // NewPoller returns a Poller; run it with Run.
@@ -171,6 +183,7 @@ func (r *pollRun) poll(ctx context.Context, lanes []chan tgbotapi.Update) error 
 			continue
 		}
 		failures = 0
+		r.p.lastPoll.Store(cfg.Clock.Now().UnixNano())
 		fresh := 0
 		for _, u := range ups {
 			if !r.t.add(int64(u.UpdateID)) {
