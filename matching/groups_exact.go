@@ -297,8 +297,8 @@ func newGrpBB(in *grpInst, start []int, maxNodes int) *grpBB {
 		gain: make([]float64, in.n*in.m), clash: make([]int32, in.n*in.m), maxNodes: maxNodes,
 		best: slices.Clone(start), opts: make([][]grpOpt, in.n)}
 	for _, c := range in.caps {
-		bb.room += c
-		bb.kmax = max(bb.kmax, c-1)
+		bb.room += min(c, in.n)
+		bb.kmax = max(bb.kmax, min(c, in.n)-1)
 	}
 	for _, h := range start {
 		if h < in.m {

@@ -1,8 +1,10 @@
 package matching
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // This file holds stable roommates (Irving 1985, with the incomplete-list
@@ -57,21 +59,22 @@ func RoommatesBlockingPairs(prefs [][]int, partner []int) ([][2]int, error) {
 		if j == -1 {
 			continue
 		}
-		if j < 0 || j >= n || j == i || partner[j] != i || rank[i*n+j] < 0 || rank[j*n+i] < 0 {
+		if j < 0 || j >= n || j == i || partner[j] != i || rank.get(i, j) < 0 || rank.get(j, i) < 0 {
 			return nil, fmt.Errorf("matching: person %d paired with %d, not a mutually acceptable pair: %w", i, j, ErrInvalidPreferences)
 		}
 	}
 	prefers := func(p, q int) bool {
-		return partner[p] == -1 || rank[p*n+q] < rank[p*n+partner[p]]
+		return partner[p] == -1 || rank.get(p, q) < rank.get(p, partner[p])
 	}
 	var pairs [][2]int
-	for p := range n {
-		for q := p + 1; q < n; q++ {
-			if rank[p*n+q] >= 0 && rank[q*n+p] >= 0 && partner[p] != q && prefers(p, q) && prefers(q, p) {
+	for p, list := range prefs {
+		for _, q := range list {
+			if q > p && rank.get(q, p) >= 0 && partner[p] != q && prefers(p, q) && prefers(q, p) {
 				pairs = append(pairs, [2]int{p, q})
 			}
 		}
 	}
+	slices.SortFunc(pairs, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
 	return pairs, nil
 }
 
@@ -81,7 +84,7 @@ func RoommatesBlockingPairs(prefs [][]int, partner []int) ([][2]int, error) {
 type smRoomTable struct {
 	n                int
 	pref             [][]int
-	rank             []int32
+	rank             smRanks
 	alive            [][]bool
 	head, tail, size []int
 }
@@ -94,7 +97,7 @@ func newSMRoomTable(prefs [][]int) (*smRoomTable, error) {
 		return nil, err
 	}
 	t := &smRoomTable{
-		n: n, pref: make([][]int, n), rank: make([]int32, n*n), alive: make([][]bool, n),
+		n: n, pref: make([][]int, n), rank: newSMRanks(n, n), alive: make([][]bool, n),
 		head: make([]int, n), tail: make([]int, n), size: make([]int, n),
 	}
 	for x, list := range prefs {
@@ -102,16 +105,12 @@ func newSMRoomTable(prefs [][]int) (*smRoomTable, error) {
 			if y == x {
 				return nil, fmt.Errorf("matching: person %d lists itself: %w", x, ErrInvalidPreferences)
 			}
-			if raw[y*n+x] >= 0 {
+			if raw.get(y, x) >= 0 {
 				t.pref[x] = append(t.pref[x], y)
 			}
 		}
-		row := t.rank[x*n : (x+1)*n]
-		for y := range row {
-			row[y] = -1
-		}
 		for k, y := range t.pref[x] {
-			row[y] = int32(k)
+			t.rank.set(x, y, k)
 		}
 		t.alive[x] = make([]bool, len(t.pref[x]))
 		for k := range t.alive[x] {
@@ -136,7 +135,7 @@ func (t *smRoomTable) second(x int) int {
 
 // drop removes y from x's list only.
 func (t *smRoomTable) drop(x, y int) {
-	k := int(t.rank[x*t.n+y])
+	k := t.rank.get(x, y)
 	t.alive[x][k] = false
 	t.size[x]--
 	for t.head[x] < len(t.alive[x]) && !t.alive[x][t.head[x]] {
@@ -150,7 +149,7 @@ func (t *smRoomTable) drop(x, y int) {
 // truncateAfter deletes, on both sides, every pair (y, z) with z after x in
 // y's list. It reports whether some z's list became empty.
 func (t *smRoomTable) truncateAfter(y, x int) (emptied bool) {
-	k := int(t.rank[y*t.n+x])
+	k := t.rank.get(y, x)
 	for t.tail[y] > k {
 		z := t.last(y)
 		t.drop(y, z)

@@ -27,16 +27,16 @@ type HRProblem struct {
 	Capacities []int
 }
 
-// smTables holds the rank lookups of a validated HRProblem: rankR[r*nh+h] is
-// the position of h in r's list and rankH[h*nr+r] that of r in h's list, -1
+// smTables holds the rank lookups of a validated HRProblem: resRank(r, h) is
+// the position of h in r's list and hospRank(h, r) that of r in h's list, -1
 // when not listed.
 type smTables struct {
 	nr, nh       int
-	rankR, rankH []int32
+	rankR, rankH smRanks
 }
 
-func (t *smTables) resRank(r, h int) int  { return int(t.rankR[r*t.nh+h]) }
-func (t *smTables) hospRank(h, r int) int { return int(t.rankH[h*t.nr+r]) }
+func (t *smTables) resRank(r, h int) int  { return t.rankR.get(r, h) }
+func (t *smTables) hospRank(h, r int) int { return t.rankH.get(h, r) }
 
 // newSMTables validates p and builds its rank tables.
 func newSMTables(p HRProblem) (*smTables, error) {
@@ -60,23 +60,60 @@ func newSMTables(p HRProblem) (*smTables, error) {
 	return t, nil
 }
 
-// smRankTable turns preference lists over [0, other) into a flat rank table,
-// rejecting out-of-range indices and duplicates.
-func smRankTable(prefs [][]int, other int, who string) ([]int32, error) {
-	rank := make([]int32, len(prefs)*other)
-	for i := range rank {
-		rank[i] = -1
+// smDenseMax is the largest rows×cols rank table kept dense; larger ones,
+// whose lists are necessarily sparse in practice, are hashed so memory
+// follows the total list length.
+const smDenseMax = 1 << 24
+
+// smRanks maps (i, j) to the position of j in i's list, -1 when absent.
+type smRanks struct {
+	cols   int
+	dense  []int32 // rows×cols, used when hashed is nil
+	hashed map[int64]int32
+}
+
+func newSMRanks(rows, cols int) smRanks {
+	if rows*cols > smDenseMax || rows > smDenseMax || cols > smDenseMax {
+		return smRanks{cols: cols, hashed: map[int64]int32{}}
 	}
+	r := smRanks{cols: cols, dense: make([]int32, rows*cols)}
+	for k := range r.dense {
+		r.dense[k] = -1
+	}
+	return r
+}
+
+func (r smRanks) get(i, j int) int {
+	if r.hashed == nil {
+		return int(r.dense[i*r.cols+j])
+	}
+	if k, ok := r.hashed[int64(i)*int64(r.cols)+int64(j)]; ok {
+		return int(k)
+	}
+	return -1
+}
+
+func (r smRanks) set(i, j, k int) {
+	if r.hashed == nil {
+		r.dense[i*r.cols+j] = int32(k)
+	} else {
+		r.hashed[int64(i)*int64(r.cols)+int64(j)] = int32(k)
+	}
+}
+
+// smRankTable turns preference lists over [0, other) into a rank table,
+// rejecting out-of-range indices and duplicates.
+func smRankTable(prefs [][]int, other int, who string) (smRanks, error) {
+	rank := newSMRanks(len(prefs), other)
 	for i, list := range prefs {
-		row := rank[i*other : (i+1)*other]
 		for k, j := range list {
 			if j < 0 || j >= other {
-				return nil, fmt.Errorf("matching: %s %d lists %d, out of range [0, %d): %w", who, i, j, other, ErrInvalidPreferences)
+				return rank, fmt.Errorf("matching: %s %d lists %d, out of range [0, %d): %w", who, i, j, other, ErrInvalidPreferences)
 			}
-			if row[j] >= 0 {
-				return nil, fmt.Errorf("matching: %s %d lists %d twice: %w", who, i, j, ErrInvalidPreferences)
+			if rank.get(i, j) >= 0 {
+				return rank, fmt.Errorf("matching: %s %d lists %d twice: %w", who, i, j, ErrInvalidPreferences)
 			}
-			row[j] = int32(k)
+			rank.set(i, j, k)
 		}
 	}
 	return rank, nil

@@ -398,3 +398,52 @@ func TestHRBlockingPairs(t *testing.T) {
 		})
 	}
 }
+
+// TestSparseLargeInstances runs instances whose rank tables are too large to
+// keep dense (rows×cols > smDenseMax), so the hashed tables are used.
+func TestSparseLargeInstances(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	const nr, nh = 5000, 4000
+	if nr*nh <= smDenseMax {
+		t.Fatalf("%d×%d fits the dense table; the test needs a larger instance", nr, nh)
+	}
+	p := HRProblem{ResidentPrefs: make([][]int, nr), HospitalPrefs: make([][]int, nh), Capacities: make([]int, nh)}
+	for r := range nr {
+		for range 3 {
+			h := rng.IntN(nh)
+			if !slices.Contains(p.ResidentPrefs[r], h) {
+				p.ResidentPrefs[r] = append(p.ResidentPrefs[r], h)
+				p.HospitalPrefs[h] = append(p.HospitalPrefs[h], r)
+			}
+		}
+	}
+	for h := range nh {
+		rng.Shuffle(len(p.HospitalPrefs[h]), func(a, b int) {
+			p.HospitalPrefs[h][a], p.HospitalPrefs[h][b] = p.HospitalPrefs[h][b], p.HospitalPrefs[h][a]
+		})
+		p.Capacities[h] = 1 + rng.IntN(2)
+	}
+	for name, f := range map[string]func(HRProblem) ([]int, error){"ResidentOptimal": ResidentOptimal, "HospitalOptimal": HospitalOptimal} {
+		got, err := f(p)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		checkHRStable(t, p, got)
+	}
+	prefs := make([][]int, nh+nr) // roommates over 9000 people
+	for r, list := range p.ResidentPrefs {
+		for _, h := range list {
+			prefs[r] = append(prefs[r], nr+h)
+		}
+	}
+	for h, list := range p.HospitalPrefs {
+		prefs[nr+h] = list
+	}
+	partner, err := StableRoommates(prefs) // bipartite, so a stable matching exists
+	if err != nil {
+		t.Fatalf("StableRoommates: %v", err)
+	}
+	if pairs, err := RoommatesBlockingPairs(prefs, partner); err != nil || len(pairs) > 0 {
+		t.Errorf("RoommatesBlockingPairs = %v, %v; want none", pairs, err)
+	}
+}

@@ -19,6 +19,10 @@ type groupsIn struct {
 	Fit        *[][]*float64 `json:"fit"`
 }
 
+// maxGroupCells bounds people × homes: the solver keeps about 21 bytes per
+// cell, and homes cost 2 bytes each in the input.
+const maxGroupCells = 20_000_000
+
 // groupsOut has one group per home, in home order, people ascending.
 type groupsOut struct {
 	Groups     [][]int `json:"groups"`
@@ -72,6 +76,9 @@ func parseGroups(req groupsIn) (matching.GroupProblem, error) {
 			}
 		}
 		p.Never[i][i] = false
+	}
+	if cells := n * len(*req.Capacities); cells > maxGroupCells {
+		return p, fmt.Errorf("%d people × %d homes is %d cells; the limit is %d", n, len(*req.Capacities), cells, maxGroupCells)
 	}
 	p.Capacities = make([]int, len(*req.Capacities))
 	for h, c := range *req.Capacities {

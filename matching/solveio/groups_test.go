@@ -3,6 +3,7 @@ package solveio
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -23,6 +24,8 @@ func TestSolveGroupsFormat(t *testing.T) {
 			want: `{"groups": [[1, 2], []], "unassigned": [0], "total": 3}`},
 		{name: "null diagonal", in: `{"scores": [[null, 1], [1, null]], "capacities": [2]}`,
 			want: `{"groups": [[0, 1]], "unassigned": [], "total": 1}`},
+		{name: "huge capacity", in: `{"scores": [[0, 2], [2, 0]], "capacities": [1000000000000]}`,
+			want: `{"groups": [[0, 1]], "unassigned": [], "total": 2}`},
 		{name: "empty", in: `{"scores": [], "capacities": []}`, want: `{"groups": [], "unassigned": [], "total": 0}`},
 		{name: "nobody", in: `{"scores": [], "capacities": [3]}`, want: `{"groups": [[]], "unassigned": [], "total": 0}`},
 		{name: "not JSON", in: `{"scores": [[0]`, err: ErrInput},
@@ -36,9 +39,16 @@ func TestSolveGroupsFormat(t *testing.T) {
 		{name: "negative capacity", in: `{"scores": [[0]], "capacities": [-1]}`, err: ErrInput},
 		{name: "null capacity", in: `{"scores": [[0]], "capacities": [null]}`, err: ErrInput},
 		{name: "fractional capacity", in: `{"scores": [[0]], "capacities": [1.5]}`, err: ErrInput},
+		{name: "too many homes", in: `{"scores": ` + zeros(100) + `, "capacities": [` + strings.Repeat("0,", 200_000) + `0]}`, err: ErrInput},
 		{name: "fit rows", in: `{"scores": [[0, 1], [1, 0]], "capacities": [2], "fit": [[1]]}`, err: ErrInput},
 		{name: "fit columns", in: `{"scores": [[0, 1], [1, 0]], "capacities": [2], "fit": [[1, 2], [1, 2]]}`, err: ErrInput},
 	})
+}
+
+// zeros returns an n×n JSON matrix of zeros.
+func zeros(n int) string {
+	row := "[" + strings.Repeat("0,", n-1) + "0]"
+	return "[" + strings.Repeat(row+",", n-1) + row + "]"
 }
 
 // TestSolveGroupsErrorsNameTheProblem checks the one-line messages say what
@@ -65,6 +75,7 @@ func FuzzSolveGroups(f *testing.F) {
 	f.Add([]byte(`{"scores": [[0, 1], [1, 0]], "capacities": [2], "fit": [[null], [0.5]]}`))
 	f.Add([]byte(`{"scores": [[0, 1e308], [1e308, 0]], "capacities": [2, 2]}`))
 	f.Add([]byte(`{"scores": [], "capacities": [0]}`))
+	f.Add([]byte(`{"scores": [[0]], "capacities": [9000000000000000000]}`))
 	f.Add([]byte(`{"scores": [[0, -1], [-1, 0]], "capacities": [-2]}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		out, err := Solve("groups", in)
