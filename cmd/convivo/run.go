@@ -41,6 +41,7 @@ type command struct {
 // commands is the table of subcommands, in the order help lists them.
 func commands() []command {
 	return []command{
+		{"serve", "", "run the bot, the sender, the scheduler and the health and metrics listener", cmdServe},
 		{"seed", "[--people N] [--homes M] [--seed S] [--format json|csv] [--out DIR]", "write a deterministic synthetic data set", cmdSeed},
 		{"import", "people|homes|all FILE [--dry-run]", "import people or homes from CSV or JSON, all or nothing", cmdImport},
 		{"export", "[--district D]", "write everything as JSON (staff use)", cmdExport},

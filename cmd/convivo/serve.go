@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/convivo/convivo/bot"
+	"github.com/convivo/convivo/housing"
+	"github.com/convivo/convivo/housing/boltstore"
+	"github.com/convivo/convivo/scheduler"
+)
+
+// shutdownGrace bounds how long a stopping service waits for in-flight work.
+const shutdownGrace = 8 * time.Second
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs := flagsFor(e, "serve")
+	storeFlags(e, fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if e.cfg.TelegramToken == "" {
+		return usagef("serve: set CONVIVO_TELEGRAM_TOKEN to the token BotFather gave you (or run 'convivo demo' to try it without one)")
+	}
+	logger := newLogger(e)
+	svc, err := newService(ctx, e, logger, serviceOptions{})
+	if err != nil {
+		return err
+	}
+	return svc.Run(ctx)
+}
+
+// newLogger returns the process logger: text or JSON on stderr.
+func newLogger(e *env) *slog.Logger {
+	if e.cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(e.stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, nil))
+}
+
+// serviceOptions lets the demo run the service on a simulated clock.
+type serviceOptions struct {
+	now      func() time.Time // the clock for records and the bot (time.Now)
+	noListen bool             // no HTTP listener, no admin socket
+}
+
+// service is one running Convivo: store, Telegram client, sender, poller,
+// bot, scheduler, health and metrics.
+type service struct {
+	e       *env
+	logger  *slog.Logger
+	store   housing.Store
+	client  *bot.Client
+	sender  *bot.Sender
+	poller  *bot.Poller
+	bot     *bot.Bot
+	sched   *scheduler.Scheduler
+	metrics *metrics
+	opts    serviceOptions
+}
+
+// newService connects everything. The caller runs it with Run, which also
+// closes the store.
+func newService(ctx context.Context, e *env, logger *slog.Logger, opts serviceOptions) (*service, error) {
+	if opts.now == nil {
+		opts.now = time.Now
+	}
+	st, err := openStore(ctx, e.cfg)
+	if errors.Is(err, boltstore.ErrLocked) {
+		return nil, fmt.Errorf("%s is in use by another convivo serve: one service per data file (or use CONVIVO_REDIS_URL)", e.cfg.DataPath)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &service{e: e, logger: logger, store: st, metrics: newMetrics(st), opts: opts}
+	if err := s.wire(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *service) wire(ctx context.Context) error {
+	cfg := s.e.cfg
+	client, err := bot.NewClient(ctx, cfg.TelegramToken, cfg.TelegramAPI, s.logger)
+	if err != nil {
+		return fmt.Errorf("telegram: %w", err)
+	}
+	s.client = client
+	s.sender = bot.NewSender(client, s.store, s.logger, bot.SenderConfig{
+		OnSent:       func(kind string) { s.metrics.sent.WithLabelValues(kind).Inc() },
+		OnRetryAfter: func(time.Duration) { s.metrics.retryAfter.Inc() },
+	})
+	username := cfg.BotUsername
+	if username == "" {
+		username = client.Self().UserName
+	}
+	s.bot, err = bot.New(s.sender, s.store, bot.Config{BotUsername: username, Districts: cfg.Districts, Now: s.opts.now}, s.logger)
+	if err != nil {
+		return err
+	}
+	s.poller = bot.NewPoller(client, bot.NewStateOffsets(s.store), s.handle, s.logger, bot.PollerConfig{})
+	s.sched, err = scheduler.New(s.jobs(), scheduler.StateSlots{State: s.store}, cfg.Timezone, s.logger)
+	if err != nil {
+		return fmt.Errorf("scheduler: %w", err)
+	}
+	return nil
+}
+
+// handle is the poller's handler, measured.
+func (s *service) handle(ctx context.Context, u tgbotapi.Update) {
+	start := time.Now()
+	s.bot.Handle(ctx, u)
+	s.metrics.updates.Inc()
+	s.metrics.handler.Observe(time.Since(start).Seconds())
+}
+
+// jobs is the scheduler's table; every job is measured.
+func (s *service) jobs() []scheduler.Job {
+	var jobs []scheduler.Job
+	for i := range jobs {
+		run := jobs[i].Run
+		name := jobs[i].Name
+		jobs[i].Run = func(ctx context.Context, slot scheduler.Slot) error {
+			start := time.Now()
+			err := run(ctx, slot)
+			s.metrics.observeJob(name, start, err)
+			return err
+		}
+	}
+	return jobs
+}
+
+// Run runs every part until ctx ends, then stops them in order and closes
+// the store.
+func (s *service) Run(ctx context.Context) error {
+	defer s.store.Close()
+	if err := s.bot.RegisterCommands(ctx); err != nil {
+		s.logger.Warn("could not register the bot's commands", slog.Any("err", err))
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.poller.Run(gctx) })
+	g.Go(func() error { return s.sender.Run(gctx) })
+	g.Go(func() error { return s.sched.Run(gctx) })
+	if !s.opts.noListen {
+		srv := &http.Server{Addr: s.e.cfg.Listen, Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+		ln, err := net.Listen("tcp", s.e.cfg.Listen)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w", s.e.cfg.Listen, err)
+		}
+		g.Go(func() error {
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+		g.Go(func() error {
+			<-gctx.Done()
+			sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+			defer cancel()
+			return srv.Shutdown(sctx)
+		})
+		if s.e.cfg.RedisURL == "" {
+			admin := &adminServer{path: adminSocket(s.e.cfg.DataPath), store: s.store, getenv: s.e.getenv, logger: s.logger}
+			g.Go(func() error { return admin.Run(gctx) })
+		}
+		s.logger.Info("convivo serving", slog.String("listen", s.e.cfg.Listen), slog.String("bot", s.client.Self().UserName))
+	}
+	err := g.Wait()
+	s.logger.Info("convivo stopped")
+	return err
+}
+
+// routes serves /healthz and /metrics.
+func (s *service) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// health is what /healthz answers.
+type health struct {
+	OK             bool    `json:"ok"`
+	Store          string  `json:"store"`
+	LastPollAgeSec float64 `json:"last_poll_age_seconds"`
+	OutboxDepth    int     `json:"outbox_depth"`
+}
+
+// healthz reports the store reachable, the age of the last poll and the
+// outbox depth; 503 when the store does not answer or polling stalled.
+func (s *service) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	h := health{OK: true, Store: "ok", LastPollAgeSec: -1}
+	if err := s.store.Ping(ctx); err != nil {
+		h.OK, h.Store = false, "unreachable"
+	}
+	if last := s.poller.LastPoll(); !last.IsZero() {
+		h.LastPollAgeSec = time.Since(last).Seconds()
+		if h.LastPollAgeSec > 3*bot.DefaultPollTimeout.Seconds() {
+			h.OK = false
+		}
+	}
+	if n, err := s.store.OutboxDepth(ctx); err == nil {
+		h.OutboxDepth = n
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if !h.OK {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	_ = json.NewEncoder(w).Encode(h)
+}
