@@ -10,8 +10,8 @@ import (
 // exclusions and rejections. Run them with a small -benchtime on a shared
 // machine, e.g.
 //
-//	go test -run '^$' -bench 'PairScore|Explain|HomeFit|Alternatives' -benchtime=20000x ./matching
-//	go test -run '^$' -bench Shortlist -benchtime=3x ./matching
+//	go test -run '^$' -bench 'PairScore|Explain' -benchtime=20000x ./matching
+//	go test -run '^$' -bench 'Shortlist|Alternatives' -benchtime=3x ./matching
 
 func BenchmarkPairScore(b *testing.B) {
 	cs := scRandCandidates(rand.New(rand.NewPCG(1, 2)), 64)

@@ -89,15 +89,13 @@ func CheckPair(a, b Candidate) (ok bool, reasons []Reason) {
 	}
 	reasons = scCheckDirected(reasons, &a, &b)
 	reasons = scCheckDirected(reasons, &b, &a)
-	slices.SortStableFunc(reasons, func(x, y Reason) int {
-		return scKeyOrder(x.Key) - scKeyOrder(y.Key)
-	})
+	if len(reasons) > 1 {
+		order := scConstraintKeys()
+		slices.SortStableFunc(reasons, func(x, y Reason) int {
+			return slices.Index(order, x.Key) - slices.Index(order, y.Key)
+		})
+	}
 	return len(reasons) == 0, reasons
-}
-
-// scKeyOrder is the position of a key in the check order.
-func scKeyOrder(key string) int {
-	return slices.Index(scConstraintKeys(), key)
 }
 
 // scCheckDirected appends the rules that who's answers and care impose on
@@ -105,7 +103,7 @@ func scKeyOrder(key string) int {
 func scCheckDirected(reasons []Reason, who, other *Candidate) []Reason {
 	tw, to := &who.tr, &other.tr
 	pair := func(key string) Reason { return scReason(key, "who", who.person.ID, "other", other.person.ID) }
-	if who.care != nil && slices.Contains(who.exclusions, other.person.ID) {
+	if _, found := slices.BinarySearch(who.exclusions, other.person.ID); found {
 		reasons = append(reasons, pair(KeyExclusion))
 	}
 	if _, found := slices.BinarySearch(who.rejected, other.person.ID); found {

@@ -78,9 +78,10 @@
 // # Rankings
 //
 // Shortlist gives every candidate their k best allowed partners; it scales
-// to tens of thousands of people with O(N·k) memory by scoring each row
-// against precomputed vectors with a bounded heap, over GOMAXPROCS
-// workers, skipping pairs whose upper bound cannot enter the heap.
+// to tens of thousands of people with O(N·k) memory: one bounded heap per
+// row, pairs scored once from precomputed vectors in tiles over GOMAXPROCS
+// workers, and pairs skipped when an upper bound of their score cannot
+// enter either row's heap.
 // Alternatives ranks partners for one person, RankHomes homes for one
 // person, and PairScores and HomeScores give the dense matrices the
 // solvers take for a district-sized round. Ties are always broken by

@@ -123,7 +123,7 @@ func scNewPool(cands []Candidate, w Weights) *scPool {
 	}
 	langs := scDictionary(cands, func(c *Candidate) []string { return c.langs })
 	interests := scDictionary(cands, func(c *Candidate) []string { return c.interests })
-	districts := scDictionary(cands, func(c *Candidate) []string { return append(c.scOffered(), c.wanted...) })
+	districts := scDictionary(cands, func(c *Candidate) []string { return slices.Concat(c.scOffered(), c.wanted) })
 	if len(langs) > 64 || len(interests) > 64 || len(districts) > 64 {
 		p.wide = scNewWide(cands, langs, interests, districts)
 	} else {
@@ -623,7 +623,7 @@ func PairScores(cands []Candidate, w Weights) [][]int {
 	for i := range n {
 		for j := i + 1; j < n; j++ {
 			s := Removed
-			if !slices.Contains(p.block[i], int32(j)) && p.allowed(i, j) {
+			if p.allowed(i, j) && !p.blocked(i, j) {
 				s = p.mutual(i, j, 0)
 			}
 			m[i][j], m[j][i] = s, s

@@ -254,3 +254,23 @@ func TestRoundTiles(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse runs the engine on shared candidates from several
+// goroutines; with -race it catches any write to shared state.
+func TestConcurrentUse(t *testing.T) {
+	cs := scRandCandidates(rand.New(rand.NewPCG(81, 82)), 150)
+	want := Shortlist(cs, 5, nil)
+	done := make(chan [][]Neighbour)
+	for g := range 3 {
+		go func() {
+			Explain(cs[g], cs[g+1], nil)
+			Alternatives(cs[g], cs, 3, nil)
+			done <- Shortlist(cs, 5, nil)
+		}()
+	}
+	for range 3 {
+		if got := <-done; !gocmp.Equal(want, got) {
+			t.Errorf("Shortlist in a goroutine differs from the first run")
+		}
+	}
+}
