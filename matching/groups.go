@@ -532,29 +532,14 @@ func (st *grpState) ruin(rng *rand.Rand) []int {
 		rng.Shuffle(len(out), func(a, b int) { out[a], out[b] = out[b], out[a] })
 	}
 	for len(out) > 0 {
-		pick, pickH, pickOpts, pickRegret := -1, -1, 0, 0.0
+		pick, pickH, pickCount, pickRegret := -1, -1, 0, 0.0
 		for k, i := range out {
-			opts, best, second := 0, -1, math.Inf(-1)
-			for h := range in.m {
-				if !st.fits(i, h) {
-					continue
-				}
-				opts++
-				if v := st.val(i, h); best < 0 || v > st.val(i, best) {
-					second, best = st.val(i, max(best, 0)), h
-					if opts == 1 {
-						second = math.Inf(-1)
-					}
-				} else if v > second {
-					second = v
-				}
-			}
-			regret := st.val(i, max(best, 0)) - second
+			count, best, regret := st.choices(i)
 			if random {
-				regret = 0 // keep the shuffled order among equally constrained people
+				regret = 0
 			}
-			if opts > 0 && (pick < 0 || opts < pickOpts || opts == pickOpts && regret > pickRegret) {
-				pick, pickH, pickOpts, pickRegret = k, best, opts, regret
+			if count > 0 && (pick < 0 || count < pickCount || count == pickCount && regret > pickRegret) {
+				pick, pickH, pickCount, pickRegret = k, best, count, regret
 			}
 		}
 		if pick < 0 {
@@ -564,6 +549,25 @@ func (st *grpState) ruin(rng *rand.Rand) []int {
 		out = slices.Delete(out, pick, pick+1)
 	}
 	return st.touched()
+}
+
+// choices returns how many homes i fits, the best of them (-1 if none) and
+// its margin over the second best (+Inf when it is the only one).
+func (st *grpState) choices(i int) (count, best int, regret float64) {
+	best = -1
+	bestV, secondV := math.Inf(-1), math.Inf(-1)
+	for h := range st.in.m {
+		if !st.fits(i, h) {
+			continue
+		}
+		count++
+		if v := st.val(i, h); v > bestV {
+			secondV, bestV, best = bestV, v, h
+		} else if v > secondV {
+			secondV = v
+		}
+	}
+	return count, best, bestV - secondV
 }
 
 // perturbRounds runs iterated local search: kick or ruin, descend on the
