@@ -99,9 +99,9 @@ type asgSolver struct {
 	// Column sets. A free column is never scanned except as the sink, so
 	// its dual never changes once the shortest path phase starts; that is
 	// what lets each row cache its cheapest free columns.
-	assigned []int // columns with a row, in order of assignment
-	freeCols []int // columns without a row
-	freePos  []int // index of each column in freeCols, -1 once assigned
+	assigned []int  // columns with a row, in order of assignment
+	freeCols []int  // columns without a row, ascending
+	isFree   []bool // whether each column is in freeCols
 	cands    asgCandidates
 
 	// Scratch of one shortest path search.
@@ -240,11 +240,10 @@ func (s *asgSolver) prepareSearch() {
 	s.posPath = make([]int, s.nc)
 	s.visitedR = make([]int, 0, s.nr)
 	s.visitedC = make([]int, 0, s.nc)
-	s.freePos = make([]int, s.nc)
+	s.isFree = make([]bool, s.nc)
 	for j, i := range s.row4col {
-		s.freePos[j] = -1
 		if i < 0 {
-			s.freePos[j] = len(s.freeCols)
+			s.isFree[j] = true
 			s.freeCols = append(s.freeCols, j)
 		} else {
 			s.assigned = append(s.assigned, j)
@@ -275,11 +274,11 @@ func (s *asgSolver) augment(cur int) error {
 			break
 		}
 	}
-	last := s.freeCols[len(s.freeCols)-1]
-	s.freeCols[s.freePos[sink]] = last
-	s.freePos[last] = s.freePos[sink]
-	s.freeCols = s.freeCols[:len(s.freeCols)-1]
-	s.freePos[sink] = -1
+	// Keeping freeCols sorted costs a memmove per augmentation and makes
+	// the rescans of structured matrices meet columns in a natural order.
+	k, _ := slices.BinarySearch(s.freeCols, sink)
+	s.freeCols = slices.Delete(s.freeCols, k, k+1)
+	s.isFree[sink] = false
 	s.assigned = append(s.assigned, sink)
 	return nil
 }
@@ -367,7 +366,7 @@ func (s *asgSolver) cheapestFree(i int) (float64, int) {
 	c := &s.cands
 	for {
 		for ; c.next[i] < c.size[i]; c.next[i]++ {
-			if e := c.list[i*c.k+c.next[i]]; s.freePos[e.col] >= 0 {
+			if e := c.list[i*c.k+c.next[i]]; s.isFree[e.col] {
 				return e.red, e.col
 			}
 		}
@@ -391,12 +390,11 @@ func (s *asgSolver) refreshCandidates(i int) {
 			continue
 		}
 		allowed++
-		e := asgCand{col: j, red: red}
-		switch {
+		switch e := (asgCand{col: j, red: red}); {
 		case len(h) < c.k:
 			h = append(h, e)
 			asgSiftUp(h, len(h)-1)
-		case asgCandLess(e, h[0]):
+		case red <= h[0].red && asgCandLess(e, h[0]):
 			h[0] = e
 			asgSiftDown(h, 0)
 		}
@@ -455,19 +453,45 @@ func asgSiftDown(h []asgCand, k int) {
 // through row i, whose reduced costs are base + row[j] - v[j], and returns
 // the position of the nearest one and its distance (+Inf if none).
 func asgScanRow(row []float64, base float64, i int, cols []int, dist, v []float64, path []int) (int, float64) {
-	dist, v, path = dist[:len(cols)], v[:len(cols)], path[:len(cols)]
-	index, lowest := -1, math.Inf(1)
-	for k, j := range cols {
+	n := len(cols)
+	dist, v, path = dist[:n], v[:n], path[:n]
+	// Two interleaved chains (even and odd positions) give the processor
+	// independent work; their minima merge at the end, ties to the lower
+	// position as in a single pass.
+	idx0, low0 := -1, math.Inf(1)
+	idx1, low1 := -1, math.Inf(1)
+	k := 0
+	for ; k+1 < n; k += 2 {
+		d0, d1 := dist[k], dist[k+1]
+		if r := base + row[cols[k]] - v[k]; r < d0 {
+			d0 = r
+			dist[k], path[k] = r, i
+		}
+		if r := base + row[cols[k+1]] - v[k+1]; r < d1 {
+			d1 = r
+			dist[k+1], path[k+1] = r, i
+		}
+		if d0 < low0 {
+			low0, idx0 = d0, k
+		}
+		if d1 < low1 {
+			low1, idx1 = d1, k+1
+		}
+	}
+	if k < n {
 		d := dist[k]
-		if r := base + row[j] - v[k]; r < d {
+		if r := base + row[cols[k]] - v[k]; r < d {
 			d = r
 			dist[k], path[k] = r, i
 		}
-		if d < lowest {
-			lowest, index = d, k
+		if d < low0 {
+			low0, idx0 = d, k
 		}
 	}
-	return index, lowest
+	if low1 < low0 || (low1 == low0 && idx1 < idx0) {
+		return idx1, low1
+	}
+	return idx0, low0
 }
 
 // result converts the solver's col4row into SciPy's (rows, cols) form with
