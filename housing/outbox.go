@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+	"unicode/utf8"
 )
+
+// MaxOutboxKey bounds the length of an outbox message's Key, in bytes.
+const MaxOutboxKey = 1000
 
 // OutboxMessage is a message that must reach its chat even across a crash
 // or a restart: a reminder, a check-in, an alert. The bot's sender delivers
@@ -30,6 +34,27 @@ type OutboxMessage struct {
 	Photo []byte `json:"photo,omitempty"`
 	// NotBefore is when the message becomes due (quiet hours move it).
 	NotBefore time.Time `json:"not_before"`
+}
+
+// Validate checks the message's fields: a Key of 1 to MaxOutboxKey bytes
+// of UTF-8, a chat, a valid PersonID if set, a text or a photo, a
+// ParseMode of "" or "HTML" and a Keyboard that is JSON if set.
+func (m OutboxMessage) Validate() error {
+	switch {
+	case m.Key == "" || len(m.Key) > MaxOutboxKey || !utf8.ValidString(m.Key):
+		return invalid("key", "want 1 to %d bytes of UTF-8", MaxOutboxKey)
+	case m.ChatID == 0:
+		return invalid("chat_id", "is missing")
+	case m.PersonID != "" && !ValidID(m.PersonID):
+		return invalid("person_id", "%q is not a valid id", m.PersonID)
+	case m.Text == "" && len(m.Photo) == 0:
+		return invalid("text", "a message needs a text or a photo")
+	case m.ParseMode != "" && m.ParseMode != "HTML":
+		return invalid("parse_mode", "%q is not \"\" or \"HTML\"", m.ParseMode)
+	case len(m.Keyboard) > 0 && !json.Valid(m.Keyboard):
+		return invalid("keyboard", "is not valid JSON")
+	}
+	return nil
 }
 
 // Outbox is the persistent queue of messages that must not be lost. Every

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"time"
-	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -21,9 +20,6 @@ const (
 	bucketOutboxDue    = "outbox.due"
 	bucketOutboxPerson = "outbox.person"
 )
-
-// maxOutboxKey bounds the length of an outbox message's key, in bytes.
-const maxOutboxKey = 1000
 
 // Statuses of an outbox record.
 const (
@@ -46,34 +42,11 @@ type outboxRecord struct {
 	Reason string    `json:"reason,omitempty"`
 }
 
-// checkOutboxMessage returns a *housing.FieldError for the first invalid
-// field of m.
-func checkOutboxMessage(m *housing.OutboxMessage) error {
-	field, reason := "", ""
-	switch {
-	case m.Key == "" || len(m.Key) > maxOutboxKey || !utf8.ValidString(m.Key):
-		field, reason = "key", fmt.Sprintf("want 1 to %d bytes of UTF-8", maxOutboxKey)
-	case m.ChatID == 0:
-		field, reason = "chat_id", "is missing"
-	case m.PersonID != "" && !housing.ValidID(m.PersonID):
-		field, reason = "person_id", fmt.Sprintf("%q is not a valid id", m.PersonID)
-	case m.Text == "" && len(m.Photo) == 0:
-		field, reason = "text", "a message needs a text or a photo"
-	case m.ParseMode != "" && m.ParseMode != "HTML":
-		field, reason = "parse_mode", fmt.Sprintf("%q is not \"\" or \"HTML\"", m.ParseMode)
-	case len(m.Keyboard) > 0 && !json.Valid(m.Keyboard):
-		field, reason = "keyboard", "is not valid JSON"
-	default:
-		return nil
-	}
-	return &housing.FieldError{Field: field, Reason: reason}
-}
-
 // checkOutboxKey returns a *housing.FieldError unless key could name an
 // outbox message.
 func checkOutboxKey(key string) error {
-	if key == "" || len(key) > maxOutboxKey {
-		return &housing.FieldError{Field: "key", Reason: fmt.Sprintf("want 1 to %d bytes", maxOutboxKey)}
+	if key == "" || len(key) > housing.MaxOutboxKey {
+		return &housing.FieldError{Field: "key", Reason: fmt.Sprintf("want 1 to %d bytes", housing.MaxOutboxKey)}
 	}
 	return nil
 }
@@ -170,7 +143,7 @@ func (o outboxBuckets) unindex(key string, rec outboxRecord) error {
 // Enqueue stores m unless a message with m.Key exists (pending, sent or
 // failed). ErrInvalid for an empty key, no chat, or no text and no photo.
 func (s *Store) Enqueue(ctx context.Context, m housing.OutboxMessage) error {
-	if err := checkOutboxMessage(&m); err != nil {
+	if err := m.Validate(); err != nil {
 		return fmt.Errorf("boltstore: enqueue: %w", err)
 	}
 	rec := outboxRecord{Message: &m, Status: outboxPending, Due: dueScore(m.NotBefore)}

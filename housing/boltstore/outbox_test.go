@@ -60,7 +60,7 @@ func TestOutboxInvalid(t *testing.T) {
 		edit func(*housing.OutboxMessage)
 	}{
 		{"no key", func(m *housing.OutboxMessage) { m.Key = "" }},
-		{"long key", func(m *housing.OutboxMessage) { m.Key = string(bytes.Repeat([]byte("k"), maxOutboxKey+1)) }},
+		{"long key", func(m *housing.OutboxMessage) { m.Key = string(bytes.Repeat([]byte("k"), housing.MaxOutboxKey+1)) }},
 		{"no chat", func(m *housing.OutboxMessage) { m.ChatID = 0 }},
 		{"bad person", func(m *housing.OutboxMessage) { m.PersonID = "p 1" }},
 		{"nothing to send", func(m *housing.OutboxMessage) { m.Text, m.Photo = "", nil }},

@@ -5,16 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/convivo/convivo/housing"
 )
-
-// maxOutboxKey bounds the length of an outbox message's key, in bytes, as
-// in boltstore.
-const maxOutboxKey = 1000
 
 // enqueueSrc stores a pending message unless KEYS[1] exists: KEYS[1] the
 // message hash, KEYS[2] the due set, KEYS[3] the person's set; ARGV[1] the
@@ -102,34 +97,11 @@ func (s *Store) outboxDueKey() string { return s.key("outbox", "due") }
 // with an empty id, the prefix the scripts put before an id.
 func (s *Store) outboxPersonKey(id string) string { return s.key("outbox", "person", id) }
 
-// checkOutboxMessage returns a *housing.FieldError for the first invalid
-// field of m, as boltstore does.
-func checkOutboxMessage(m *housing.OutboxMessage) error {
-	field, reason := "", ""
-	switch {
-	case m.Key == "" || len(m.Key) > maxOutboxKey || !utf8.ValidString(m.Key):
-		field, reason = "key", fmt.Sprintf("want 1 to %d bytes of UTF-8", maxOutboxKey)
-	case m.ChatID == 0:
-		field, reason = "chat_id", "is missing"
-	case m.PersonID != "" && !housing.ValidID(m.PersonID):
-		field, reason = "person_id", fmt.Sprintf("%q is not a valid id", m.PersonID)
-	case m.Text == "" && len(m.Photo) == 0:
-		field, reason = "text", "a message needs a text or a photo"
-	case m.ParseMode != "" && m.ParseMode != "HTML":
-		field, reason = "parse_mode", fmt.Sprintf("%q is not \"\" or \"HTML\"", m.ParseMode)
-	case len(m.Keyboard) > 0 && !json.Valid(m.Keyboard):
-		field, reason = "keyboard", "is not valid JSON"
-	default:
-		return nil
-	}
-	return &housing.FieldError{Field: field, Reason: reason}
-}
-
 // checkOutboxKey returns a *housing.FieldError unless key could name an
 // outbox message.
 func checkOutboxKey(key string) error {
-	if key == "" || len(key) > maxOutboxKey {
-		return &housing.FieldError{Field: "key", Reason: fmt.Sprintf("want 1 to %d bytes", maxOutboxKey)}
+	if key == "" || len(key) > housing.MaxOutboxKey {
+		return &housing.FieldError{Field: "key", Reason: fmt.Sprintf("want 1 to %d bytes", housing.MaxOutboxKey)}
 	}
 	return nil
 }
@@ -170,7 +142,7 @@ func ceilMillis(t time.Time) int64 {
 // failed), in one script, so repeating it is harmless. ErrInvalid for an
 // empty key, no chat, or no text and no photo.
 func (s *Store) Enqueue(ctx context.Context, m housing.OutboxMessage) error {
-	if err := checkOutboxMessage(&m); err != nil {
+	if err := m.Validate(); err != nil {
 		return fmt.Errorf("redisstore: enqueue: %w", err)
 	}
 	b, err := json.Marshal(m)
