@@ -107,6 +107,7 @@ type Store interface {
 
 	StateStore
 	Outbox
+	LifeStore
 
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error

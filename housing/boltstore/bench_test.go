@@ -1,8 +1,10 @@
 package boltstore
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -99,5 +101,46 @@ func BenchmarkApproveProposal(b *testing.B) {
 		if _, err := s.ApproveProposal(ctx, p.ID, "p-med", housingtest.Epoch()); err != nil {
 			b.Fatalf("approval %d: %v", i, err)
 		}
+	}
+}
+
+// BenchmarkAssignments lists one home's assignments among three homes with
+// 300 each (one a day): all of them, and a week's window of the
+// assignment.home index.
+func BenchmarkAssignments(b *testing.B) {
+	s := benchStore(b)
+	day := housingtest.Epoch().Truncate(24 * time.Hour)
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for h := range 3 {
+			for i := range 300 {
+				a := &housing.Assignment{HomeID: fmt.Sprintf("h%d", h), TaskID: "t1", Effort: 1, Due: day.AddDate(0, 0, i),
+					AssignedTo: "p1", PersonID: "p1", Status: housing.AssignmentAssigned}
+				a.ID = housing.AssignmentID(a.HomeID, a.Due)
+				if _, err := save(tx, assignments(), a, modeCreate); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		f    housing.AssignmentFilter
+		want int
+	}{
+		{"home", housing.AssignmentFilter{HomeID: "h1"}, 300},
+		{"home-week", housing.AssignmentFilter{HomeID: "h1", From: day.AddDate(0, 0, 100), To: day.AddDate(0, 0, 107)}, 7},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				as, err := s.Assignments(b.Context(), tc.f)
+				if err != nil || len(as) != tc.want {
+					b.Fatalf("Assignments(%s) = %d, %v; want %d", tc.name, len(as), err, tc.want)
+				}
+			}
+		})
 	}
 }

@@ -18,6 +18,16 @@
 //	state        StateStore key → expiry (8 bytes, big-endian Unix
 //	             nanoseconds, 0 = never) followed by the value
 //	outbox       message key    → the outbox record (see Outbox)
+//	tasks        task id        → housing.Task
+//	assignments  assignment id  → housing.Assignment
+//	ledgers      home id        → housing.Ledger
+//	swaps        swap id        → housing.Swap
+//	outings      outing id      → housing.Outing
+//	checkins     check-in id    → housing.CheckIn
+//	events       event id       → housing.Event
+//	alerts       alert id       → housing.Alert
+//	risk         placement id + "\x00" + At (8 bytes, big-endian Unix
+//	             nanoseconds) → housing.Risk
 //
 // Secondary indexes are the ones package housing/internal/index defines,
 // one bucket per index, named after it ("person.district",
@@ -26,14 +36,21 @@
 // the matching records in id order. The audit.subject index stores the Seq
 // as 16 hexadecimal digits in place of the id, so its scan yields Seq
 // order. person.telegram and invitation.token are unique: a second record
-// with the same value is ErrConflict. Writes change the record and its
-// index entries (index.Diff of the old and new entries) in one
-// transaction.
+// with the same value is ErrConflict. The assignment.home and
+// assignment.person indexes put the due date between value and id: value
+// + "\x00" + Due (8 bytes, big-endian Unix seconds with the sign bit
+// flipped) + "\x00" + id, so a prefix scan yields (due, id) order and a
+// time window is one cursor range. Writes change the record and its index
+// entries (index.Diff of the old and new entries) in one transaction.
 //
 // A list scans the index of every indexed field its filter sets (e.g.
 // district and role), intersects the id lists, loads those records and
 // applies the filter's Match for the rest; when the filter sets no indexed
-// field it scans the record bucket. Either way the result is in id order.
+// field it scans the record bucket. Either way the result is in id order;
+// the house-life lists then sort it by their time (Due, At, Week or
+// CreatedAt), ties in id order. A placement's risk history is one range of
+// the risk bucket, in time order; a score appended at an instant already
+// stored replaces it.
 //
 // # Versions
 //
@@ -44,8 +61,10 @@
 // write it back into the caller's struct. Changes made on the caller's
 // behalf inside one transaction (a home's occupants on approval or when a
 // placement ends, a proposal's decision) increment the changed records'
-// versions the same way. Consent records and audit entries are never
-// changed, so they have none.
+// versions the same way. Consent records, audit entries and risk scores
+// are never changed, so they have none. The house-life Put methods
+// (housing.LifeStore) follow the Put rule and assign an ID when it is
+// empty; DeleteTask of a missing task is not an error.
 //
 // # Outbox
 //

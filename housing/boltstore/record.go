@@ -122,18 +122,20 @@ func put[T any](tx *bolt.Tx, k kind[T], old, rec *T) error {
 	return tx.Bucket([]byte(k.bucket)).Put([]byte(id), b)
 }
 
-// write validates rec and saves it under mode m in one transaction. hook,
-// if not nil, runs in the same transaction after the save with the record
-// replaced (nil if new); its error aborts everything. On success the
-// stored record, with its ID and Version, is copied back into rec.
+// write validates rec and saves it under mode m in one transaction, first
+// assigning an ID when it is empty, k has a prefix and m may create the
+// record. hook, if not nil, runs in the same transaction after the save
+// with the record replaced (nil if new); its error aborts everything. On
+// success the stored record, with its ID and Version, is copied back into
+// rec.
 func write[T any](ctx context.Context, s *Store, k kind[T], rec *T, m mode, hook func(tx *bolt.Tx, old, rec *T) error) error {
 	r := *rec
+	id := k.id(&r)
+	if m != modeUpdate && *id == "" && k.prefix != "" {
+		*id = housing.NewID(k.prefix)
+	}
 	if err := k.validate(&r); err != nil {
 		return fmt.Errorf("boltstore: %s %s: %w", m.verb(), k.name, err)
-	}
-	id := k.id(&r)
-	if m == modeCreate && *id == "" && k.prefix != "" {
-		*id = housing.NewID(k.prefix)
 	}
 	if err := checkID(k.idField, *id); err != nil {
 		return fmt.Errorf("boltstore: %s %s: %w", m.verb(), k.name, err)
@@ -173,30 +175,66 @@ func get[T any](ctx context.Context, s *Store, k kind[T], id string) (T, error) 
 // scan returns the records of kind k that match, in id order: those under
 // every index entry in by, or all of them when by is empty.
 func scan[T any](tx *bolt.Tx, k kind[T], by []index.Entry, match func(*T) bool) ([]T, error) {
+	if len(by) > 0 {
+		return loadIDs(tx, k, lookupAll(tx, by), match)
+	}
+	var out []T
+	err := tx.Bucket([]byte(k.bucket)).ForEach(func(id, v []byte) error {
+		rec, err := decode(k, id, v)
+		if err == nil && match(&rec) {
+			out = append(out, rec)
+		}
+		return err
+	})
+	return out, err
+}
+
+// loadIDs returns the records of kind k with ids that match, in the order
+// of ids. An id without a record is an error: an index points to it.
+func loadIDs[T any](tx *bolt.Tx, k kind[T], ids []string, match func(*T) bool) ([]T, error) {
 	b := tx.Bucket([]byte(k.bucket))
 	var out []T
-	add := func(id, v []byte) error {
-		if v == nil {
-			return fmt.Errorf("index points to missing %s %s", k.name, id)
-		}
-		var rec T
-		if err := json.Unmarshal(v, &rec); err != nil {
-			return fmt.Errorf("decode %s %s: %w", k.name, id, err)
+	for _, id := range ids {
+		rec, err := decode(k, []byte(id), b.Get([]byte(id)))
+		if err != nil {
+			return nil, err
 		}
 		if match(&rec) {
 			out = append(out, rec)
 		}
-		return nil
-	}
-	if len(by) == 0 {
-		return out, b.ForEach(add)
-	}
-	for _, id := range lookupAll(tx, by) {
-		if err := add([]byte(id), b.Get([]byte(id))); err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
+}
+
+// decode returns the record of kind k stored as v under id; a nil v is
+// a missing record that an index points to.
+func decode[T any](k kind[T], id, v []byte) (T, error) {
+	var rec T
+	if v == nil {
+		return rec, fmt.Errorf("index points to missing %s %s", k.name, id)
+	}
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return rec, fmt.Errorf("decode %s %s: %w", k.name, id, err)
+	}
+	return rec, nil
+}
+
+// remove deletes record id of kind k and its index entries; a missing
+// record is not an error.
+func remove[T any](tx *bolt.Tx, k kind[T], id string) error {
+	old, err := load(tx, k, id)
+	switch {
+	case errors.Is(err, housing.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	if k.entries != nil {
+		if err := reindex(tx, id, k.entries(&old), nil); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket([]byte(k.bucket)).Delete([]byte(id))
 }
 
 // list is scan in a read transaction, with errors prefixed.

@@ -32,19 +32,31 @@ const (
 	bucketConsents    = "consents"
 	bucketAudit       = "audit"
 	bucketState       = "state"
+	bucketTasks       = "tasks"
+	bucketAssignments = "assignments"
+	bucketLedgers     = "ledgers"
+	bucketSwaps       = "swaps"
+	bucketOutings     = "outings"
+	bucketCheckIns    = "checkins"
+	bucketEvents      = "events"
+	bucketAlerts      = "alerts"
+	bucketRisk        = "risk"
 )
 
-// buckets lists every bucket Open creates: records, then indexes.
+// buckets lists every bucket Open creates: records, then indexes. Open
+// creates the ones a file written by an older version lacks.
 func buckets() []string {
-	return []string{
+	return append([]string{
 		bucketPeople, bucketProfiles, bucketCare, bucketHomes, bucketPlacements,
 		bucketProposals, bucketInvitations, bucketConsents, bucketAudit, bucketState,
+		bucketTasks, bucketAssignments, bucketLedgers, bucketSwaps, bucketOutings,
+		bucketCheckIns, bucketEvents, bucketAlerts, bucketRisk,
 		index.PersonTelegram, index.PersonDistrict, index.PersonRole,
 		index.HomeDistrict, index.HomeKind,
 		index.PlacementHome, index.PlacementPerson, index.PlacementStatus,
 		index.ProposalDistrict, index.ProposalStatus,
 		index.InvitationToken, index.ConsentPerson, index.AuditSubject,
-	}
+	}, index.Life()...)
 }
 
 // Options configures Open.

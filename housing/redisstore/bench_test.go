@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/convivo/convivo/housing"
 	"github.com/convivo/convivo/housing/housingtest"
@@ -63,5 +64,38 @@ func BenchmarkAppendAudit(b *testing.B) {
 		if err := s.AppendAudit(b.Context(), e); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkAssignments lists one home's assignments among three homes with
+// 300 each (one a day): all of them, and a week's window of the home's
+// sorted set.
+func BenchmarkAssignments(b *testing.B) {
+	s := openStore(b)
+	ctx := b.Context()
+	day := housingtest.Epoch().Truncate(24 * time.Hour)
+	for h := range 3 {
+		for i := range 300 {
+			a := &housing.Assignment{HomeID: fmt.Sprintf("h%d", h), TaskID: "t1", Effort: 1, Due: day.AddDate(0, 0, i),
+				AssignedTo: "p1", PersonID: "p1", Status: housing.AssignmentAssigned}
+			mustDo(b, "PutAssignment", s.PutAssignment(ctx, a))
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		f    housing.AssignmentFilter
+		want int
+	}{
+		{"home", housing.AssignmentFilter{HomeID: "h1"}, 300},
+		{"home-week", housing.AssignmentFilter{HomeID: "h1", From: day.AddDate(0, 0, 100), To: day.AddDate(0, 0, 107)}, 7},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				as, err := s.Assignments(ctx, tc.f)
+				if err != nil || len(as) != tc.want {
+					b.Fatalf("Assignments(%s) = %d, %v; want %d", tc.name, len(as), err, tc.want)
+				}
+			}
+		})
 	}
 }

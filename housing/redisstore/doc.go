@@ -24,9 +24,22 @@
 //	{ns}:proposal:<id>            a Proposal
 //	{ns}:invitation:<id>          an Invitation
 //	{ns}:consent:<id>             a ConsentRecord
-//	{ns}:all:<kind>               SET of the ids of one kind (person, home, placement, proposal, invitation, consent)
+//	{ns}:task:<id>                a Task
+//	{ns}:assignment:<id>          an Assignment
+//	{ns}:ledger:<home id>         a Ledger
+//	{ns}:swap:<id>                a Swap
+//	{ns}:outing:<id>              an Outing
+//	{ns}:checkin:<id>             a CheckIn
+//	{ns}:event:<id>               an Event
+//	{ns}:alert:<id>               an Alert
+//	{ns}:all:<kind>               SET of the ids of one kind (person, home, placement, proposal, invitation, consent,
+//	                              task, assignment, ledger, swap, outing, checkin, event, alert)
 //	{ns}:idx:<index>:<value>      SET of the ids with that value in a non-unique index, e.g. {ns}:idx:person.district:navile
 //	{ns}:uidx:<index>:<value>     STRING id, for the unique indexes person.telegram and invitation.token
+//	{ns}:zidx:<index>:<value>     ZSET of the ids with that value in an ordered index (assignment.home,
+//	                              assignment.person), scored by Due in Unix seconds
+//	{ns}:risk:<placement id>      HASH: At as 20-digit Unix nanoseconds → a Risk (JSON)
+//	{ns}:riskat:<placement id>    ZSET of the risk hash's fields, all scored 0, so they sort as text: in time order
 //	{ns}:audit:head               HASH seq, hash: the last audit entry's number and chain hash
 //	{ns}:audit:<seq>              an AuditEntry; entries are numbered 1, 2, 3 …
 //	{ns}:idx:audit.subject:<id>   SET of the seqs of the audit entries about a person
@@ -63,6 +76,18 @@
 // Claim or DropPending that go-redis repeats after a lost reply does not
 // see the first try's work: claimed messages wait out their lease, and
 // DropPending reports 0.
+//
+// The house-life records (housing.LifeStore) are written by one
+// optimistic transaction per Put, watching the record's key: the version
+// rule (Version 0 creates, else it must equal the stored one), the record,
+// its index sets and sorted sets (index.Diff of the old and new entries;
+// ZADD rescoring a moved due date) and its kind's all-set, in one EXEC.
+// DeleteTask of a missing task is not an error, so it is repeat-safe.
+// AppendRisk is one MULTI (HSET and ZADD) and replaces a score at an
+// instant already stored, so it is repeat-safe too. Assignments reads a
+// window of the person's or home's sorted set; the other house-life lists
+// intersect index sets like the rest, and all of them sort what they load
+// by their time (Due, At, Week or CreatedAt), then id.
 //
 // Index names and the entries each record puts in them come from
 // housing/internal/index, which boltstore uses too.

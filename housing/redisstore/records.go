@@ -22,6 +22,7 @@ type kind[T any] struct {
 	id      func(*T) *string
 	version func(*T) *int64 // nil for records that are never updated
 	entries func(*T) []index.Entry
+	scored  func(*T) []scored // ordered index entries; nil for none
 }
 
 // unique reports whether name is an index with at most one id per value.
@@ -233,17 +234,26 @@ func list[T any](ctx context.Context, s *Store, k kind[T], sets []string, match 
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: list %s: %w", k.name, err)
 	}
+	vs, err := loadIDs(ctx, s, k, ids, match)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: list %s: %w", k.name, err)
+	}
+	slices.SortFunc(vs, func(a, b T) int { return cmp.Compare(*k.id(&a), *k.id(&b)) })
+	return vs, nil
+}
+
+// loadIDs returns the records of kind k with ids that pass match, in the
+// order of ids, skipping those deleted since the ids were read.
+func loadIDs[T any](ctx context.Context, s *Store, k kind[T], ids []string, match func(*T) bool) ([]T, error) {
 	keys := make([]string, len(ids))
 	for i, id := range ids {
 		keys[i] = s.recKey(k.name, id)
 	}
 	vs, err := loadMany[T](ctx, s, keys)
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: list %s: %w", k.name, err)
+		return nil, err
 	}
-	vs = slices.DeleteFunc(vs, func(v T) bool { return !match(&v) })
-	slices.SortFunc(vs, func(a, b T) int { return cmp.Compare(*k.id(&a), *k.id(&b)) })
-	return vs, nil
+	return slices.DeleteFunc(vs, func(v T) bool { return !match(&v) }), nil
 }
 
 // loadMany reads the records under keys with MGET in chunks, skipping

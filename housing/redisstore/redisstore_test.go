@@ -151,6 +151,7 @@ func fillEveryKind(t *testing.T, s *redisstore.Store) {
 	mustDo(t, "ClaimState", claimErr(s.ClaimState(ctx, "slot:1", []byte("x"), time.Minute)))
 	_, err = s.TakeState(ctx, "conv:1")
 	mustDo(t, "TakeState", err)
+	fillLife(t, s)
 }
 
 // claimErr drops ClaimState's result.

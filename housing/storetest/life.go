@@ -10,23 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// lifeStore is a store with the house-life records.
-type lifeStore interface {
-	housing.Store
-	housing.LifeStore
-}
-
-func asLife(t *testing.T, s housing.Store) lifeStore {
-	t.Helper()
-	ls, ok := s.(lifeStore)
-	if !ok {
-		t.Fatalf("%T does not implement housing.LifeStore", s)
-	}
-	return ls
-}
-
-func testLifeTasksAndAssignments(t *testing.T, st housing.Store) {
-	s, ctx := asLife(t, st), t.Context()
+func testLifeTasksAndAssignments(t *testing.T, s housing.Store) {
+	ctx := t.Context()
 	day := housingtest.Epoch().Truncate(24 * time.Hour)
 	task := &housing.Task{HomeID: "h1", Key: "task.kitchen", EveryDays: 1, Start: day, Effort: 2}
 	must(t, "PutTask", s.PutTask(ctx, task))
@@ -86,8 +71,8 @@ func testLifeTasksAndAssignments(t *testing.T, st housing.Store) {
 	}
 }
 
-func testLifeLedgerSwapOuting(t *testing.T, st housing.Store) {
-	s, ctx := asLife(t, st), t.Context()
+func testLifeLedgerSwapOuting(t *testing.T, s housing.Store) {
+	ctx := t.Context()
 	at := housingtest.Epoch()
 	_, err := s.Ledger(ctx, "h1")
 	wantErr(t, "Ledger(none)", err, housing.ErrNotFound)
@@ -138,8 +123,8 @@ func testLifeLedgerSwapOuting(t *testing.T, st housing.Store) {
 	}
 }
 
-func testLifeCheckInsEventsAlerts(t *testing.T, st housing.Store) {
-	s, ctx := asLife(t, st), t.Context()
+func testLifeCheckInsEventsAlerts(t *testing.T, s housing.Store) {
+	ctx := t.Context()
 	at := housingtest.Epoch()
 	for i, mood := range []int{4, 2} {
 		c := &housing.CheckIn{PersonID: "p1", PlacementID: "pl1", Week: []string{"2026-W47", "2026-W48"}[i],

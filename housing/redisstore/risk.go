@@ -1,0 +1,116 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/convivo/convivo/housing"
+)
+
+// riskKey names the hash of a placement's scores, by riskField.
+func (s *Store) riskKey(placementID string) string { return s.key("risk", placementID) }
+
+// riskTimesKey names the sorted set of a placement's riskFields, all
+// scored 0, so that they sort as text: in time order.
+func (s *Store) riskTimesKey(placementID string) string { return s.key("riskat", placementID) }
+
+// riskField returns the field of a score at t: its Unix nanoseconds in 20
+// digits. t must be within the range checkRisk allows.
+func riskField(t time.Time) string { return fmt.Sprintf("%020d", t.UnixNano()) }
+
+// lastNanos returns the latest time that Unix nanoseconds hold, in 2262.
+func lastNanos() time.Time { return time.Unix(0, math.MaxInt64) }
+
+// nanosHold reports whether t, as Unix nanoseconds, is from 0 to
+// math.MaxInt64: from 1970 to 2262.
+func nanosHold(t time.Time) bool { return !t.Before(time.Unix(0, 0)) && !t.After(lastNanos()) }
+
+// checkRisk checks the fields of a risk score, which has no Validate: a
+// valid placement id, a known level if set, and a time that Unix
+// nanoseconds hold (1970 to 2262).
+func checkRisk(r *housing.Risk) error {
+	if err := checkID("placement_id", r.PlacementID); err != nil {
+		return err
+	}
+	switch {
+	case r.At.IsZero():
+		return &housing.FieldError{Field: "at", Reason: "is not set"}
+	case !nanosHold(r.At):
+		return &housing.FieldError{Field: "at", Reason: fmt.Sprintf("%v is not between 1970 and 2262", r.At)}
+	case r.Level != "" && !r.Level.Valid():
+		return &housing.FieldError{Field: "level", Reason: fmt.Sprintf("%q is not an alert level", r.Level)}
+	}
+	return nil
+}
+
+// AppendRisk adds a risk score to a placement's history, in one MULTI. A
+// score at the same instant as one already stored replaces it, so a
+// repeated nightly scan, or a call that go-redis repeats, adds nothing.
+func (s *Store) AppendRisk(ctx context.Context, r housing.Risk) error {
+	if err := checkRisk(&r); err != nil {
+		return fmt.Errorf("redisstore: append risk: %w", err)
+	}
+	v, err := json.Marshal(&r)
+	if err != nil {
+		return fmt.Errorf("redisstore: append risk %s: %w", r.PlacementID, err)
+	}
+	field := riskField(r.At)
+	_, err = s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		pipe.HSet(ctx, s.riskKey(r.PlacementID), field, v)
+		pipe.ZAdd(ctx, s.riskTimesKey(r.PlacementID), redis.Z{Member: field})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("redisstore: append risk %s: %w", r.PlacementID, err)
+	}
+	return nil
+}
+
+// RiskHistory returns a placement's scores at or after since, oldest
+// first: a lexical range of its sorted set, then the hash's fields.
+func (s *Store) RiskHistory(ctx context.Context, placementID string, since time.Time) ([]housing.Risk, error) {
+	if err := checkID("placement_id", placementID); err != nil {
+		return nil, fmt.Errorf("redisstore: risk history: %w", err)
+	}
+	start := "-"
+	switch {
+	case since.After(lastNanos()):
+		return nil, nil // no score can be that late
+	case nanosHold(since):
+		start = "[" + riskField(since)
+	}
+	fields, err := s.rdb.ZRangeByLex(ctx, s.riskTimesKey(placementID), &redis.ZRangeBy{Min: start, Max: "+"}).Result()
+	if err != nil || len(fields) == 0 {
+		return nil, wrapRisk(placementID, err)
+	}
+	vals, err := s.rdb.HMGet(ctx, s.riskKey(placementID), fields...).Result()
+	if err != nil {
+		return nil, wrapRisk(placementID, err)
+	}
+	out := make([]housing.Risk, 0, len(vals))
+	for i, v := range vals {
+		str, ok := v.(string)
+		if !ok {
+			return nil, wrapRisk(placementID, fmt.Errorf("score %s has no value", fields[i]))
+		}
+		var r housing.Risk
+		if err := json.Unmarshal([]byte(str), &r); err != nil {
+			return nil, wrapRisk(placementID, fmt.Errorf("decode score %s: %w", fields[i], err))
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// wrapRisk prefixes a RiskHistory error; nil stays nil.
+func wrapRisk(placementID string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("redisstore: risk history %s: %w", placementID, err)
+}
