@@ -161,3 +161,230 @@ func TestInterviewItalian(t *testing.T) {
 		t.Errorf("conversation state kept after the interview: %+v", u.conv())
 	}
 }
+
+func TestInterviewEnglish(t *testing.T) {
+	h := newHarness(t)
+	u := h.user(102, "en")
+	u.say("/start " + h.invite(housing.RoleCoResident))
+	u.expect("Before we start")
+	u.press("I agree")
+	u.expect("Thank you, Grace!")
+	u.run([]step{
+		{expect: "1/26", press: []string{"A shared flat", "A cohousing with shared spaces", "Done"}},
+		{expect: "2/26", press: []string{"Pianura Est", "Done"}},
+		{expect: "3/26", press: []string{"Skip"}},
+		{expect: "4/26", press: []string{"Yes"}},
+		{expect: "5/26", press: []string{"That's fine"}},
+		{expect: "6/26", press: []string{"No"}},
+		{expect: "7/26", press: []string{"No, never"}},
+		{expect: "8/25", press: []string{"5 · Very late"}},
+		{expect: "9/25", press: []string{"3 · Just enough"}},
+		{expect: "10/25", press: []string{"4 · I like it"}},
+		{expect: "11/25", press: []string{"5 · Noise doesn't bother me"}},
+		{expect: "12/25", press: []string{"4 · Often"}},
+		{expect: "13/25", press: []string{"1 · I prefer to do my own"}},
+		{expect: "14/25", say: "English, Spanish"},
+		{expect: "15/25", press: []string{"Skip"}},
+		{expect: "16/25", press: []string{"Skip"}},
+		{expect: "17/25", press: []string{"Anyone is fine"}},
+		{expect: "18/24", press: []string{"Skip"}},
+		{expect: "19/24", press: []string{"It doesn't matter"}},
+		{expect: "20/23", press: []string{"Yes"}},
+		{expect: "21/23", press: []string{"No"}},
+		{expect: "22/23", say: "a lot"},
+		{expect: "Please write just a number, for example 300.", say: "1.200"},
+		{expect: "23/23", press: []string{"Later"}},
+	})
+	u.expect("I have saved your answers")
+
+	p := u.person()
+	if p.Role != housing.RoleCoResident || p.Language != housing.LangEN || p.DisplayName != "Grace" {
+		t.Errorf("person = %+v; want English co-resident Grace", p)
+	}
+	now := h.clock.Now()
+	want := housing.Profile{
+		PersonID:      p.ID,
+		HousingForms:  []housing.HomeKind{housing.KindFlat, housing.KindCohousing},
+		Districts:     []string{housing.DistrictPianuraEst},
+		Smoker:        housing.Yes,
+		Smokers:       housing.AcceptFine,
+		HasPets:       housing.No,
+		Pets:          housing.AcceptNever,
+		SleepRhythm:   5,
+		Tidiness:      3,
+		Sociability:   4,
+		Noise:         5,
+		Guests:        4,
+		SharedCooking: 1,
+		Languages:     []string{"en", "es"},
+		StepFree:      housing.Yes,
+		SingleRoom:    housing.No,
+		BudgetMax:     1200,
+		MoveInFrom:    time.Date(2027, 5, 26, 0, 0, 0, 0, time.UTC),
+		UpdatedAt:     now,
+		Version:       1,
+	}
+	if diff := cmp.Diff(want, u.storedProfile()); diff != "" {
+		t.Errorf("stored profile (-want +got):\n%s", diff)
+	}
+	if n := u.sentCount("Prima di cominciare"); n != 0 {
+		t.Errorf("an English speaker got %d Italian notices", n)
+	}
+}
+
+func TestInterviewHost(t *testing.T) {
+	h := newHarness(t)
+	u := h.user(103, "it")
+	u.join(housing.RoleHost)
+	u.run([]step{
+		{expect: "1/7", say: "tre"},
+		{expect: "Scrivi solo un numero da 1 a 20, per esempio 3.", say: "3"},
+		{expect: "2/7", say: "1"},
+		{expect: "3/7", press: []string{"No"}},
+		{expect: "4/7", press: []string{"Sì"}},
+		{expect: "5/7", press: []string{"No"}},
+		{expect: "6/7", press: []string{"Compagnia e due chiacchiere", "Pasti insieme", "Fatto"}},
+		{expect: "7/7", say: "Cerco una persona tranquilla."},
+	})
+	u.expect("Ho salvato le tue risposte")
+	got := u.storedProfile()
+	want := &housing.HostProfile{HouseholdSize: 3, Rooms: 1, Children: housing.No, Animals: housing.Yes, Smokers: housing.No,
+		Support: []housing.SupportKind{housing.SupportCompany, housing.SupportMeals}, Expectations: "Cerco una persona tranquilla."}
+	if diff := cmp.Diff(want, got.Host); diff != "" {
+		t.Errorf("stored host profile (-want +got):\n%s", diff)
+	}
+	if got.Smoker != "" || len(got.HousingForms) != 0 {
+		t.Errorf("host profile has resident answers: %+v", got)
+	}
+}
+
+func TestInterviewResumesAfterRestart(t *testing.T) {
+	h := newHarness(t)
+	u := h.user(104, "it")
+	u.join(housing.RoleBeneficiary)
+	script := italianInterview()
+	u.run(script[:5])
+	h.restart() // the keyboard of question 6 was sent by the old Bot
+	u.run(script[5:9])
+	h.restart()
+	u.say("/start") // asks the current question again, with fresh buttons
+	u.expect("10/26")
+	u.run(script[9:])
+	u.expect("Ho salvato le tue risposte")
+	p := u.person()
+	if diff := cmp.Diff(italianProfile(p.ID, h.clock.Now()), u.storedProfile()); diff != "" {
+		t.Errorf("stored profile (-want +got):\n%s", diff)
+	}
+}
+
+func TestProfileEdit(t *testing.T) {
+	h := newHarness(t)
+	u := h.user(105, "it")
+	u.join(housing.RoleBeneficiary)
+	u.run(italianInterview())
+	u.expect("Ho salvato le tue risposte")
+
+	u.say("/profilo")
+	u.expect("Ecco le tue risposte")
+	u.press("Cambia: Abitudini")
+	u.run([]step{
+		{expect: "1/5", press: []string{"Sì"}},
+		{expect: "2/5", press: []string{"Va bene"}},
+		{expect: "3/5", press: []string{"No"}},
+		{expect: "4/5", press: []string{"Preferirei di no"}},
+		{expect: "5/5", press: []string{"Va bene"}},
+	})
+	summary := u.expect("ho salvato le modifiche")
+	if !strings.Contains(summary.Text, "Fumi: Sì") {
+		t.Errorf("summary %q does not show the new answer", summary.Text)
+	}
+	p := u.person()
+	want := italianProfile(p.ID, h.clock.Now())
+	want.Smoker, want.Smokers, want.HasPets, want.Pets, want.Children =
+		housing.Yes, housing.AcceptFine, housing.No, housing.AcceptRatherNot, housing.AcceptFine
+	want.Version = 2
+	if diff := cmp.Diff(want, u.storedProfile()); diff != "" {
+		t.Errorf("after changing the habits (-want +got):\n%s", diff)
+	}
+
+	// Without IESA the children answer no longer applies and is cleared.
+	u.press("Cambia: La casa")
+	u.run([]step{
+		{expect: "1/3", press: []string{"Vivere con una famiglia che ospita", "Fatto"}},
+		{expect: "2/3", press: []string{"Fatto"}},
+		{expect: "3/3", press: []string{"No"}},
+	})
+	u.expect("ho salvato le modifiche")
+	want.HousingForms, want.StayNear, want.Children, want.Version = []housing.HomeKind{housing.KindFlat}, housing.No, "", 3
+	if diff := cmp.Diff(want, u.storedProfile()); diff != "" {
+		t.Errorf("after changing the home (-want +got):\n%s", diff)
+	}
+	writes := 0
+	for _, a := range h.auditActions() {
+		if a == "profile.write" {
+			writes++
+		}
+	}
+	if writes != 3 {
+		t.Errorf("audit log has %d profile.write entries; want 3", writes)
+	}
+}
+
+func TestCancelKeepsSavedAnswers(t *testing.T) {
+	h := newHarness(t)
+	u := h.user(106, "it")
+	u.join(housing.RoleBeneficiary)
+	u.run(italianInterview()[:3])
+	u.say("/annulla")
+	u.expect("mi fermo qui")
+	if !u.noState() {
+		t.Errorf("conversation kept after /annulla: %+v", u.conv())
+	}
+	if _, err := h.store.Profile(context.Background(), u.person().ID); err == nil {
+		t.Errorf("Profile exists after cancelling the first interview; want none saved")
+	}
+	u.say("/annulla")
+	u.expect("Non c'è niente da fermare")
+	u.say("/profilo")
+	u.expect("1/26")
+}
+
+func TestParseNumber(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"300", 300, true}, {" 300 ", 300, true}, {"300 €", 300, true}, {"€300", 300, true},
+		{"euro 450", 450, true}, {"1.200", 1200, true}, {"0", 0, true},
+		{"", 0, false}, {"tanti", 0, false}, {"12,5", 0, false}, {"-5", 0, false}, {"+5", 0, false},
+		{"1.20", 0, false}, {"9999999999", 0, false}, {"3 4", 0, false},
+	} {
+		got, ok := parseNumber(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parseNumber(%q) = %d, %v; want %d, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestParseLanguages(t *testing.T) {
+	for _, tc := range []struct {
+		in            string
+		codes, unknow []string
+	}{
+		{"italiano, arabo e inglese", []string{"it", "ar", "en"}, nil},
+		{"English and Spanish", []string{"en", "es"}, nil},
+		{"it en fr", []string{"it", "en", "fr"}, nil},
+		{"Italiano; italiano / IT", []string{"it"}, nil},
+		{"farsi, klingon", []string{"fa"}, []string{"klingon"}},
+		{"", nil, nil},
+	} {
+		codes, unknown := parseLanguages(tc.in)
+		if diff := cmp.Diff(tc.codes, codes); diff != "" {
+			t.Errorf("parseLanguages(%q) codes (-want +got):\n%s", tc.in, diff)
+		}
+		if diff := cmp.Diff(tc.unknow, unknown); diff != "" {
+			t.Errorf("parseLanguages(%q) unknown (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}

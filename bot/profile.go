@@ -185,7 +185,8 @@ func (b *Bot) onLanguageButton(ctx context.Context, c *caller, p press) string {
 		}
 	}
 	c.lang = lang
-	b.editText(ctx, c.chatID, p.msg.MessageID, b.t(c, "lang.set", nil))
+	b.editText(ctx, c.chatID, p.msg.MessageID, p.msg.Text+"\n→ "+p.label())
+	b.reply(ctx, c, b.t(c, "lang.set", nil))
 	if c.conv.Flow != flowNone {
 		b.resume(ctx, c)
 	}
