@@ -127,7 +127,7 @@ func (b *Bot) who(ctx context.Context, from tgbotapi.User, chatID int64) (*calle
 	if c.conv, err = b.loadConv(ctx, from.ID); err != nil {
 		return nil, err
 	}
-	if c.person == nil && c.conv.Flow == flowConsent {
+	if c.role == roleStranger && c.conv.Flow == flowConsent {
 		c.role = roleInvited
 	}
 	c.lang = c.language()
@@ -141,9 +141,9 @@ func effectiveRole(p *housing.Person) housing.Role {
 		return p.Role
 	case housing.StatusPaused:
 		return rolePaused
-	case housing.StatusInvited:
-		return roleInvited
 	}
+	// Invited (no consent yet) or left: like a stranger until they redeem
+	// an invitation.
 	return roleStranger
 }
 

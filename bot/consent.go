@@ -220,6 +220,8 @@ func (b *Bot) tellWorkers(ctx context.Context, p *housing.Person) {
 	if err != nil {
 		return // no care record: nobody to tell
 	}
+	b.audit(ctx, housing.AuditEntry{Actor: "bot", Action: "care.read", Record: "care/" + p.ID, Subject: p.ID,
+		Purpose: "tell the responsible workers about a consent withdrawal"})
 	for _, id := range care.ResponsibleWorkers {
 		w, err := b.store.Person(ctx, id)
 		if err != nil || w.TelegramID == 0 || w.Status != housing.StatusActive {

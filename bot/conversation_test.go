@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/convivo/convivo/bot/telegramtest"
 	"github.com/convivo/convivo/housing"
+	"github.com/convivo/convivo/housing/boltstore"
 )
 
 // checkNothingStored fails unless the store knows nothing about u: no
@@ -329,6 +331,9 @@ func TestPrivacyWithdrawal(t *testing.T) {
 	if !strings.Contains(notice.Text, p.DisplayName) {
 		t.Errorf("worker notice %q does not name the person", notice.Text)
 	}
+	if !h.hasAction("care.read") {
+		t.Errorf("reading the care record to find the workers was not audited: %v", h.auditActions())
+	}
 	p = u.person()
 	if p.Status != housing.StatusPaused {
 		t.Errorf("Status = %q; want paused", p.Status)
@@ -452,5 +457,42 @@ func TestIncomingRateLimit(t *testing.T) {
 	stranger.expect("Piano piano")
 	if _, err := h.store.PersonByTelegramID(context.Background(), stranger.u.ID); !errors.Is(err, housing.ErrNotFound) {
 		t.Errorf("a flooding stranger was stored: %v", err)
+	}
+}
+
+func TestKnownButNotTakingPart(t *testing.T) {
+	h := newHarness(t)
+	for i, status := range []housing.PersonStatus{housing.StatusLeft, housing.StatusInvited} {
+		u := h.user(int64(341+i), "it")
+		h.addPerson(u.u.ID, housing.RoleBeneficiary, func(p *housing.Person) { p.Status = status })
+		for _, text := range []string{"ciao", "/profilo", "/start"} {
+			u.say(text)
+			u.expect("non fai parte del servizio")
+		}
+	}
+}
+
+func TestStateOffsets(t *testing.T) {
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "o.db"), boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ctx := context.Background()
+	o := NewStateOffsets(st)
+	if got, err := o.Offset(ctx); got != 0 || err != nil {
+		t.Errorf("Offset() with nothing saved = %d, %v; want 0, nil", got, err)
+	}
+	if err := o.SaveOffset(ctx, 42); err != nil {
+		t.Fatalf("SaveOffset: %v", err)
+	}
+	if got, err := NewStateOffsets(st).Offset(ctx); got != 42 || err != nil {
+		t.Errorf("Offset() = %d, %v; want 42", got, err)
+	}
+	if err := st.PutState(ctx, offsetKey, []byte("x"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Offset(ctx); err == nil {
+		t.Errorf("Offset() of a garbled value succeeded")
 	}
 }

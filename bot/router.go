@@ -95,7 +95,13 @@ func (b *Bot) deny(ctx context.Context, c *caller) {
 
 // refuseStranger tells someone without an invitation, in Italian and in
 // English, that the service is by invitation. Nothing about them is kept.
+// Someone the store knows but who is not taking part is told in their
+// language.
 func (b *Bot) refuseStranger(ctx context.Context, c *caller) {
+	if c.person != nil { // a record that left the service or never consented
+		b.reply(ctx, c, b.t(c, "stranger.known", nil))
+		return
+	}
 	text := b.tr.T(housing.LangIT, "stranger.refusal", nil) + "\n\n" + b.tr.T(housing.LangEN, "stranger.refusal", nil)
 	b.reply(ctx, c, text)
 }
