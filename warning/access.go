@@ -25,8 +25,8 @@ type AlertDetails struct {
 	Alert     housing.Alert
 	Placement housing.Placement
 	Residents []housing.Person // the placement's residents, by id, those still on record
-	History   []housing.Risk   // the placement's scores over Config.History up to now, oldest first
-	Events    []housing.Event  // the placement's open events and those of the same period
+	History   []housing.Risk   // the placement's scores from Config.History before the alert on, oldest first
+	Events    []housing.Event  // the placement's events of the same period, and those still open
 }
 
 // Acknowledge records that by has seen alert alertID and is on it, which
@@ -147,7 +147,7 @@ func (s *Service) Details(ctx context.Context, alertID string, viewer housing.Pe
 		return AlertDetails{}, err
 	}
 	now := s.cfg.Now()
-	since := now.Add(-s.cfg.History)
+	since := a.CreatedAt.Add(-s.cfg.History)
 	d := AlertDetails{Alert: a, Placement: pl}
 	if d.History, err = s.store.RiskHistory(ctx, pl.ID, since); err != nil {
 		return AlertDetails{}, fmt.Errorf("warning: details of %s: %w", alertID, err)
@@ -156,7 +156,7 @@ func (s *Service) Details(ctx context.Context, alertID string, viewer housing.Pe
 	if err != nil {
 		return AlertDetails{}, fmt.Errorf("warning: details of %s: %w", alertID, err)
 	}
-	d.Events = slices.DeleteFunc(evs, func(e housing.Event) bool { return !e.Open(now) && e.At.Before(since) })
+	d.Events = slices.DeleteFunc(evs, func(e housing.Event) bool { return !e.ResolvedAt.IsZero() && e.ResolvedAt.Before(since) })
 	for _, id := range pl.Residents {
 		p, err := s.store.Person(ctx, id)
 		if errors.Is(err, housing.ErrNotFound) {

@@ -228,7 +228,8 @@ type outbox struct {
 	keys     map[string]bool
 	msgs     []message
 	pls      []housing.Placement // the placement of each call
-	onRaised func(a housing.Alert) error
+	onRaised    func(a housing.Alert) error
+	onEscalated func(a housing.Alert, step housing.Escalation) error
 }
 
 var _ warning.Notifier = (*outbox)(nil)
@@ -263,6 +264,11 @@ func (o *outbox) AlertEscalated(_ context.Context, a housing.Alert, pl housing.P
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.calls++
+	if o.onEscalated != nil {
+		if err := o.onEscalated(a, step); err != nil {
+			return err
+		}
+	}
 	o.pls = append(o.pls, pl)
 	for _, p := range to {
 		o.enqueue(message{Key: warning.EscalationKey(a.ID, step.To, p.ID), Kind: string(step.To), AlertID: a.ID, Level: a.Level, To: p, Reasons: reasonIDs(a.Reasons)})
@@ -299,3 +305,40 @@ func newService(t testing.TB, store warning.Store, o *outbox, cfg warning.Config
 }
 
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// firstAlert scans the declining household on the night of its first
+// alert and returns that alert.
+func firstAlert(t *testing.T, h household, m *memStore, s *warning.Service) housing.Alert {
+	t.Helper()
+	now := h.night(8, 0)
+	seen(t, m, now)
+	if _, err := s.Scan(t.Context(), now); err != nil {
+		t.Fatal(err)
+	}
+	as, err := m.Alerts(t.Context(), housing.AlertFilter{PlacementID: "pl_1"})
+	if err != nil || len(as) != 1 {
+		t.Fatalf("Alerts after the first alert night = %v, %v; want one", as, err)
+	}
+	return as[0]
+}
+
+// keys returns the keys of msgs.
+func keys(msgs []message) []string {
+	var out []string
+	for _, m := range msgs {
+		out = append(out, m.Key)
+	}
+	return out
+}
+
+// who returns the person with id among the household's people.
+func who(t *testing.T, h household, id string) housing.Person {
+	t.Helper()
+	for _, p := range h.people() {
+		if p.ID == id {
+			return p
+		}
+	}
+	t.Fatalf("no person %s", id)
+	return housing.Person{}
+}

@@ -31,6 +31,9 @@ type memStore struct {
 	alerts      map[string]housing.Alert
 	risk        map[string][]housing.Risk
 	n           int
+	// beforeCreate, if set, is called before an alert is created
+	// (PutAlert with Version 0), outside the lock.
+	beforeCreate func()
 }
 
 var _ warning.Store = (*memStore)(nil)
@@ -77,7 +80,9 @@ func values[T any](m map[string]T) []T {
 	return out
 }
 
-func notFound(what, id string) error { return fmt.Errorf("mem: %s %s: %w", what, id, housing.ErrNotFound) }
+func notFound(what, id string) error {
+	return fmt.Errorf("mem: %s %s: %w", what, id, housing.ErrNotFound)
+}
 
 func (m *memStore) ListPlacements(_ context.Context, f housing.PlacementFilter) ([]housing.Placement, error) {
 	m.mu.Lock()
@@ -206,6 +211,9 @@ func (m *memStore) PutAlert(_ context.Context, a *housing.Alert) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	if m.beforeCreate != nil && a.Version == 0 {
+		m.beforeCreate()
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if a.ID == "" {
@@ -253,4 +261,21 @@ func (m *memStore) RiskHistory(_ context.Context, id string, since time.Time) ([
 	defer m.mu.Unlock()
 	return sorted(m.risk[id], func(r *housing.Risk) bool { return !r.At.Before(since) },
 		func(a, b housing.Risk) int { return a.At.Compare(b.At) }), nil
+}
+
+// barrier returns a function that blocks until n callers have called it,
+// then lets them all go, and starts over.
+func barrier(n int) func() {
+	var mu sync.Mutex
+	waiting, ch := 0, make(chan struct{})
+	return func() {
+		mu.Lock()
+		c := ch
+		if waiting++; waiting == n {
+			close(ch)
+			waiting, ch = 0, make(chan struct{})
+		}
+		mu.Unlock()
+		<-c
+	}
 }

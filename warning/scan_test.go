@@ -127,6 +127,9 @@ func TestScanDecliningHousehold(t *testing.T) {
 			h := declining(t)
 			m, o := newMemStore(), newOutbox()
 			h.load(m, "pl_1")
+			// Replicas meet before creating an alert, so that each has
+			// decided to create it before either does.
+			m.beforeCreate = barrier(replicas)
 			var svcs []*warning.Service
 			for range replicas {
 				svcs = append(svcs, newService(t, m, o, warning.Config{}))
