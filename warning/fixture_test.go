@@ -223,11 +223,11 @@ type message struct {
 // recipient under warning.AlertKey or warning.EscalationKey, a key it
 // already holds being ignored, as the real outbox does.
 type outbox struct {
-	mu       sync.Mutex
-	calls    int
-	keys     map[string]bool
-	msgs     []message
-	pls      []housing.Placement // the placement of each call
+	mu          sync.Mutex
+	calls       int
+	keys        map[string]bool
+	msgs        []message
+	pls         []housing.Placement // the placement of each call
 	onRaised    func(a housing.Alert) error
 	onEscalated func(a housing.Alert, step housing.Escalation) error
 }
