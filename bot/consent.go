@@ -27,7 +27,7 @@ func (b *Bot) askConsent(ctx context.Context, c *caller, role housing.Role) {
 		{label: b.t(c, "consent.accept", nil), option: "accept"},
 		{label: b.t(c, "consent.decline", nil), option: "decline"},
 	}}
-	b.askFlow(ctx, c, b.t(c, noticeID(role), nil), rows)
+	b.askFlow(ctx, c, b.t(c, noticeID(role), nil)+"\n\n"+b.t(c, "consent.question", nil), rows)
 }
 
 // onConsent handles Accept and Decline under the notice.

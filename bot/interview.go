@@ -92,7 +92,11 @@ func (b *Bot) startInterview(ctx context.Context, c *caller, draft housing.Profi
 		return
 	}
 	if section == "" {
-		b.reply(ctx, c, b.t(c, "interview.intro", nil))
+		intro := "interview.intro"
+		if c.person.Role == housing.RoleHost {
+			intro = "interview.intro_host"
+		}
+		b.reply(ctx, c, b.t(c, intro, nil))
 	}
 	b.ask(ctx, c, qs[0])
 }
