@@ -52,6 +52,13 @@ func newLogger(e *env) *slog.Logger {
 type serviceOptions struct {
 	now      func() time.Time // the clock for records and the bot (time.Now)
 	noListen bool             // no HTTP listener, no admin socket
+	noCron   bool             // Run does not run the scheduler: the caller drives it with RunDue
+
+	store   housing.Store               // an open store to use instead of opening the configured one
+	sender  bot.SenderConfig            // the sender's base configuration (metrics hooks are added)
+	outbox  func(bot.Outbox) bot.Outbox // wraps the store's outbox for the sender
+	tuneBot func(*bot.Config)           // last changes to the bot's configuration
+	handled func(u tgbotapi.Update)     // called after each update is handled
 }
 
 // service is one running Convivo: store, Telegram client, sender, poller,
@@ -75,7 +82,10 @@ func newService(ctx context.Context, e *env, logger *slog.Logger, opts serviceOp
 	if opts.now == nil {
 		opts.now = time.Now
 	}
-	st, err := openStore(ctx, e.cfg)
+	st, err := opts.store, error(nil)
+	if st == nil {
+		st, err = openStore(ctx, e.cfg)
+	}
 	if errors.Is(err, boltstore.ErrLocked) {
 		return nil, fmt.Errorf("%s is in use by another convivo serve: one service per data file (or use CONVIVO_REDIS_URL)", e.cfg.DataPath)
 	}
@@ -97,15 +107,23 @@ func (s *service) wire(ctx context.Context) error {
 		return fmt.Errorf("telegram: %w", err)
 	}
 	s.client = client
-	s.sender = bot.NewSender(client, s.store, s.logger, bot.SenderConfig{
-		OnSent:       func(kind string) { s.metrics.sent.WithLabelValues(kind).Inc() },
-		OnRetryAfter: func(time.Duration) { s.metrics.retryAfter.Inc() },
-	})
+	scfg := s.opts.sender
+	scfg.OnSent = func(kind string) { s.metrics.sent.WithLabelValues(kind).Inc() }
+	scfg.OnRetryAfter = func(time.Duration) { s.metrics.retryAfter.Inc() }
+	var outbox bot.Outbox = s.store
+	if s.opts.outbox != nil {
+		outbox = s.opts.outbox(outbox)
+	}
+	s.sender = bot.NewSender(client, outbox, s.logger, scfg)
 	username := cfg.BotUsername
 	if username == "" {
 		username = client.Self().UserName
 	}
-	s.bot, err = bot.New(s.sender, s.store, bot.Config{BotUsername: username, Districts: cfg.Districts, Now: s.opts.now}, s.logger)
+	bcfg := bot.Config{BotUsername: username, Districts: cfg.Districts, Now: s.opts.now}
+	if s.opts.tuneBot != nil {
+		s.opts.tuneBot(&bcfg)
+	}
+	s.bot, err = bot.New(s.sender, s.store, bcfg, s.logger)
 	if err != nil {
 		return err
 	}
@@ -120,6 +138,9 @@ func (s *service) wire(ctx context.Context) error {
 // handle is the poller's handler, measured.
 func (s *service) handle(ctx context.Context, u tgbotapi.Update) {
 	start := time.Now()
+	if s.opts.handled != nil {
+		defer s.opts.handled(u) // also after a panic, which the poller recovers
+	}
 	s.bot.Handle(ctx, u)
 	s.metrics.updates.Inc()
 	s.metrics.handler.Observe(time.Since(start).Seconds())
@@ -151,7 +172,9 @@ func (s *service) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.poller.Run(gctx) })
 	g.Go(func() error { return s.sender.Run(gctx) })
-	g.Go(func() error { return s.sched.Run(gctx) })
+	if !s.opts.noCron {
+		g.Go(func() error { return s.sched.Run(gctx) })
+	}
 	if !s.opts.noListen {
 		srv := &http.Server{Addr: s.e.cfg.Listen, Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 		ln, err := net.Listen("tcp", s.e.cfg.Listen)
