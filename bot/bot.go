@@ -45,6 +45,25 @@ type Config struct {
 	// silence.
 	MessageRate  rate.Limit
 	MessageBurst int
+	// Enqueuer takes the messages that must not be lost (reminders,
+	// check-ins, offers) into the outbox: the Sender, so that its Run
+	// wakes at once. When nil they go straight into the store's outbox,
+	// which the Sender polls.
+	Enqueuer interface {
+		Enqueue(ctx context.Context, m housing.OutboxMessage) error
+	}
+	// Quiet moves every message the bot sends on its own to a resident
+	// (beneficiary, co-resident, host) out of the quiet hours: NextAllowed
+	// returns the first moment at or after t that is not quiet
+	// (scheduler.QuietHours). Nil means no quiet hours.
+	Quiet interface{ NextAllowed(t time.Time) time.Time }
+	// Location is where days, hours and weeks of house life are read
+	// (time.Local); give it the scheduler's.
+	Location *time.Location
+	// OnEvent, if set, is called after a resident's report is stored, such
+	// as a request to talk to their worker (housing.EventTalk), e.g. to
+	// raise an early-warning alert at once.
+	OnEvent func(ctx context.Context, e housing.Event)
 }
 
 func (c Config) withDefaults() Config {
@@ -59,6 +78,9 @@ func (c Config) withDefaults() Config {
 	c.ConversationTTL = orDefault(c.ConversationTTL, 30*24*time.Hour)
 	c.MessageRate = orDefaultRate(c.MessageRate, rate.Every(2*time.Second))
 	c.MessageBurst = orDefault(c.MessageBurst, 10)
+	if c.Location == nil {
+		c.Location = time.Local
+	}
 	return c
 }
 
