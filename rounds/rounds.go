@@ -91,6 +91,9 @@ func (r *Runner) Run(ctx context.Context, o Options) (Result, error) {
 			if err := r.audit(ctx, o, "proposal.create", "proposal/"+prop.ID, ""); err != nil {
 				return Result{}, err
 			}
+			if err := r.storeAlternatives(ctx, &pool, p, prop); err != nil {
+				return Result{}, err
+			}
 		}
 		out.Proposals = append(out.Proposals, prop)
 	}
@@ -153,7 +156,8 @@ func (r *Runner) LoadPool(ctx context.Context, district string, kind housing.Hom
 
 // busyAndRejected returns the people and homes held by pending proposals or
 // open placements, and for each person the people and homes mediators
-// rejected with them (and introductions someone declined).
+// rejected with them (and introductions someone declined), unless a
+// mediator cleared that exclusion.
 func (r *Runner) busyAndRejected(ctx context.Context) (map[string]bool, map[string][]string, error) {
 	busy, rejected := map[string]bool{}, map[string][]string{}
 	props, err := r.store.ListProposals(ctx, housing.ProposalFilter{})
@@ -168,7 +172,9 @@ func (r *Runner) busyAndRejected(ctx context.Context) (map[string]bool, map[stri
 				busy[m] = true
 			}
 		case housing.ProposalRejected:
-			addRejections(rejected, p.Members, p.HomeID)
+			if err := r.exclude(ctx, rejected, p.ID, p.Members, p.HomeID); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	pls, err := r.store.ListPlacements(ctx, housing.PlacementFilter{})
@@ -181,10 +187,23 @@ func (r *Runner) busyAndRejected(ctx context.Context) (map[string]bool, map[stri
 				busy[m] = true
 			}
 		} else if pl.Outcome == housing.OutcomeDeclined {
-			addRejections(rejected, pl.Residents, pl.HomeID)
+			if err := r.exclude(ctx, rejected, pl.ID, pl.Residents, pl.HomeID); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	return busy, rejected, nil
+}
+
+// exclude adds the rejections of record id (a rejected proposal or a
+// declined placement) unless a mediator cleared them.
+func (r *Runner) exclude(ctx context.Context, rejected map[string][]string, id string, members []string, home string) error {
+	ok, err := r.cleared(ctx, id)
+	if err != nil || ok {
+		return err
+	}
+	addRejections(rejected, members, home)
+	return nil
 }
 
 // addRejections records that members were rejected together and with home.
