@@ -42,6 +42,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "", "run the bot, the sender, the scheduler and the health and metrics listener", cmdServe},
+		{"demo", "[--data DIR] [--out DIR] [--lang it|en] [--days 30] [--seed 1] [--speed N]", "play a simulated month of the whole service against a fake Telegram: no token needed", cmdDemo},
 		{"seed", "[--people N] [--homes M] [--seed S] [--format json|csv] [--out DIR]", "write a deterministic synthetic data set", cmdSeed},
 		{"import", "people|homes|all FILE [--dry-run]", "import people or homes from CSV or JSON, all or nothing", cmdImport},
 		{"export", "[--district D]", "write everything as JSON (staff use)", cmdExport},
