@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -51,12 +52,55 @@ func (e *AuditEntry) Validate() error {
 // unbroken hash chain. It returns the Seq of the first bad entry and false,
 // or 0 and true.
 func VerifyChain(entries []AuditEntry) (int64, bool) {
-	prev := ""
+	return VerifyChainFrom(entries, AuditAnchor{})
+}
+
+// AuditAnchor is where a pruned audit log starts: the Seq and Hash of the
+// last entry that retention removed. The zero anchor is the start of the
+// log. The anchor keeps a pruned log verifiable: the first kept entry's
+// PrevHash must equal the anchor's Hash.
+type AuditAnchor struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// VerifyChainFrom checks that entries (in Seq order) continue the chain
+// from anchor: the first has Seq anchor.Seq+1 and PrevHash anchor.Hash,
+// and each next one follows the one before. It returns the Seq the first
+// bad entry should have had and false, or 0 and true. An empty log is
+// unbroken.
+func VerifyChainFrom(entries []AuditEntry, anchor AuditAnchor) (int64, bool) {
+	prev := anchor.Hash
 	for i, e := range entries {
-		if e.Seq != int64(i+1) || e.PrevHash != prev || e.ComputeHash() != e.Hash {
-			return int64(i + 1), false
+		want := anchor.Seq + int64(i) + 1
+		if e.Seq != want || e.PrevHash != prev || e.ComputeHash() != e.Hash {
+			return want, false
 		}
 		prev = e.Hash
 	}
 	return 0, true
+}
+
+// PruneAudit returns how many leading entries of a log (in Seq order)
+// lie wholly before the horizon, and the anchor that remains once they
+// are removed. It stops at the first entry at or after the horizon, so
+// that what remains is one unbroken run of the chain.
+func PruneAudit(entries []AuditEntry, anchor AuditAnchor, horizon time.Time) (int, AuditAnchor) {
+	n := 0
+	for n < len(entries) && entries[n].At.Before(horizon) {
+		anchor = AuditAnchor{Seq: entries[n].Seq, Hash: entries[n].Hash}
+		n++
+	}
+	return n, anchor
+}
+
+// PruneEntry returns the entry a store appends to the log after pruning
+// entries first to anchor.Seq, so that the chain itself records the
+// pruning and the anchor it left.
+func PruneEntry(first int64, anchor AuditAnchor, now time.Time) AuditEntry {
+	return AuditEntry{
+		At: now, Actor: "retention", Action: "audit.prune",
+		Record:  fmt.Sprintf("audit/%d-%d", first, anchor.Seq),
+		Purpose: "retention; anchor " + anchor.Hash,
+	}
 }

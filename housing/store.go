@@ -100,14 +100,18 @@ type Store interface {
 	Consents(ctx context.Context, personID string) ([]ConsentRecord, error)
 
 	// AppendAudit appends an entry to the audit chain, setting its Seq,
-	// PrevHash and Hash atomically.
+	// PrevHash and Hash atomically, after replacing the person ids in it
+	// with pseudonyms (see Privacy).
 	AppendAudit(ctx context.Context, e *AuditEntry) error
-	// AuditLog returns the entries matching f, in Seq order.
+	// AuditLog returns the entries matching f, in Seq order, as stored
+	// (with pseudonyms). f.Subject and f.Actor may be a person id or a
+	// pseudonym.
 	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 
 	StateStore
 	Outbox
 	LifeStore
+	Privacy
 
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error

@@ -12,20 +12,21 @@ import (
 )
 
 // checkIns describes how weekly check-ins are stored.
-func checkIns() kind[housing.CheckIn] {
+func (s *Store) checkIns() kind[housing.CheckIn] {
 	return kind[housing.CheckIn]{
 		name: "check-in", bucket: bucketCheckIns, idField: "id", prefix: "ci",
 		id:       func(c *housing.CheckIn) *string { return &c.ID },
 		version:  func(c *housing.CheckIn) *int64 { return &c.Version },
 		entries:  index.CheckIn,
 		validate: (*housing.CheckIn).Validate,
+		keys:     s.keys,
 	}
 }
 
 // PutCheckIn creates or replaces a weekly check-in, assigning an ID when
 // it is empty. ErrConflict on a stale version.
 func (s *Store) PutCheckIn(ctx context.Context, c *housing.CheckIn) error {
-	return write(ctx, s, checkIns(), c, modePut, nil)
+	return write(ctx, s, s.checkIns(), c, modePut, nil)
 }
 
 // CheckIns returns the check-ins matching f, ordered by Week, then ID
@@ -43,7 +44,7 @@ func (s *Store) CheckIns(ctx context.Context, f housing.CheckInFilter) ([]housin
 		index.Entry{Index: index.CheckInPerson, Value: f.PersonID},
 		index.Entry{Index: index.CheckInPlacement, Value: f.PlacementID},
 	)
-	out, err := list(ctx, s, checkIns(), by, f.Match)
+	out, err := list(ctx, s, s.checkIns(), by, f.Match)
 	if err != nil {
 		return nil, err
 	}

@@ -12,31 +12,33 @@ import (
 )
 
 // events describes how reported events are stored.
-func events() kind[housing.Event] {
+func (s *Store) events() kind[housing.Event] {
 	return kind[housing.Event]{
 		name: "event", bucket: bucketEvents, idField: "id", prefix: "ev",
 		id:       func(e *housing.Event) *string { return &e.ID },
 		version:  func(e *housing.Event) *int64 { return &e.Version },
 		entries:  index.Event,
 		validate: (*housing.Event).Validate,
+		keys:     s.keys,
 	}
 }
 
 // alerts describes how alerts are stored.
-func alerts() kind[housing.Alert] {
+func (s *Store) alerts() kind[housing.Alert] {
 	return kind[housing.Alert]{
 		name: "alert", bucket: bucketAlerts, idField: "id", prefix: "al",
 		id:       func(a *housing.Alert) *string { return &a.ID },
 		version:  func(a *housing.Alert) *int64 { return &a.Version },
 		entries:  index.Alert,
 		validate: (*housing.Alert).Validate,
+		keys:     s.keys,
 	}
 }
 
 // PutEvent creates or replaces a reported event, assigning an ID when it
 // is empty. ErrConflict on a stale version.
 func (s *Store) PutEvent(ctx context.Context, e *housing.Event) error {
-	return write(ctx, s, events(), e, modePut, nil)
+	return write(ctx, s, s.events(), e, modePut, nil)
 }
 
 // Events returns the events matching f, ordered by At, then ID. It
@@ -54,7 +56,7 @@ func (s *Store) Events(ctx context.Context, f housing.EventFilter) ([]housing.Ev
 		index.Entry{Index: index.EventPlacement, Value: f.PlacementID},
 		index.Entry{Index: index.EventPerson, Value: f.PersonID},
 	)
-	out, err := list(ctx, s, events(), by, f.Match)
+	out, err := list(ctx, s, s.events(), by, f.Match)
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +70,12 @@ func (s *Store) Events(ctx context.Context, f housing.EventFilter) ([]housing.Ev
 // empty. ErrConflict on a stale version, or for Version 0 when the ID
 // exists, so a scan repeated elsewhere never makes two alerts with one id.
 func (s *Store) PutAlert(ctx context.Context, a *housing.Alert) error {
-	return write(ctx, s, alerts(), a, modePut, nil)
+	return write(ctx, s, s.alerts(), a, modePut, nil)
 }
 
 // Alert returns one alert, or ErrNotFound.
 func (s *Store) Alert(ctx context.Context, id string) (housing.Alert, error) {
-	return get(ctx, s, alerts(), id)
+	return get(ctx, s, s.alerts(), id)
 }
 
 // Alerts returns the alerts matching f, ordered by CreatedAt, then ID. It
@@ -91,7 +93,7 @@ func (s *Store) Alerts(ctx context.Context, f housing.AlertFilter) ([]housing.Al
 		index.Entry{Index: index.AlertPlacement, Value: f.PlacementID},
 		index.Entry{Index: index.AlertStatus, Value: string(f.Status)},
 	)
-	out, err := list(ctx, s, alerts(), by, f.Match)
+	out, err := list(ctx, s, s.alerts(), by, f.Match)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/convivo/convivo/housing"
+	"github.com/convivo/convivo/housing/seal"
 )
 
 // Bucket names of the outbox (see the package doc).
@@ -40,6 +41,49 @@ type outboxRecord struct {
 	Due    uint64    `json:"due,omitempty"`
 	DoneAt time.Time `json:"done_at,omitzero"`
 	Reason string    `json:"reason,omitempty"`
+	// Sealed holds the message, sealed, in place of Message when the
+	// store has a keyring.
+	Sealed []byte `json:"sealed,omitempty"`
+}
+
+// outboxAAD binds a sealed message to its key.
+func outboxAAD(key string) []byte { return []byte(bucketOutbox + "/" + key) }
+
+// encodeOutbox returns the stored form of rec under key, its message
+// sealed when keys is not nil.
+func encodeOutbox(keys *seal.Keyring, key string, rec outboxRecord) ([]byte, error) {
+	if rec.Message != nil && keys != nil {
+		m, err := json.Marshal(rec.Message)
+		if err != nil {
+			return nil, fmt.Errorf("encode outbox message %q: %w", key, err)
+		}
+		rec.Message, rec.Sealed = nil, keys.Seal(m, outboxAAD(key))
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return nil, fmt.Errorf("encode outbox message %q: %w", key, err)
+	}
+	return b, nil
+}
+
+// decodeOutbox reads the stored form v of the record under key, opening
+// its message.
+func decodeOutbox(keys *seal.Keyring, key, v []byte) (outboxRecord, error) {
+	var rec outboxRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return rec, fmt.Errorf("decode outbox message %q: %w", key, err)
+	}
+	if rec.Sealed != nil {
+		m, err := keys.Unwrap(rec.Sealed, outboxAAD(string(key)))
+		if err == nil {
+			err = json.Unmarshal(m, &rec.Message)
+		}
+		if err != nil {
+			return rec, fmt.Errorf("open outbox message %q: %w", key, err)
+		}
+		rec.Sealed = nil
+	}
+	return rec, nil
 }
 
 // checkOutboxKey returns a *housing.FieldError unless key could name an
@@ -72,12 +116,13 @@ func dueKey(score uint64, key string) []byte {
 // outboxBuckets are the outbox's buckets in one write transaction.
 type outboxBuckets struct {
 	msgs, due, person *bolt.Bucket
+	keys              *seal.Keyring
 }
 
 // openOutbox returns the outbox buckets of tx, a write transaction,
 // creating them in a file written before the outbox existed.
-func openOutbox(tx *bolt.Tx) (outboxBuckets, error) {
-	var o outboxBuckets
+func openOutbox(tx *bolt.Tx, keys *seal.Keyring) (outboxBuckets, error) {
+	o := outboxBuckets{keys: keys}
 	for _, b := range []struct {
 		name string
 		dst  **bolt.Bucket
@@ -92,13 +137,13 @@ func openOutbox(tx *bolt.Tx) (outboxBuckets, error) {
 
 // load returns the record under key, or housing.ErrNotFound.
 func (o outboxBuckets) load(key []byte) (outboxRecord, error) {
-	var rec outboxRecord
 	v := o.msgs.Get(key)
 	if v == nil {
-		return rec, housing.ErrNotFound
+		return outboxRecord{}, housing.ErrNotFound
 	}
-	if err := json.Unmarshal(v, &rec); err != nil {
-		return rec, fmt.Errorf("decode outbox message %q: %w", key, err)
+	rec, err := decodeOutbox(o.keys, key, v)
+	if err != nil {
+		return rec, err
 	}
 	if rec.Status == outboxPending && rec.Message == nil {
 		return rec, fmt.Errorf("outbox message %q is pending without a message", key)
@@ -108,9 +153,9 @@ func (o outboxBuckets) load(key []byte) (outboxRecord, error) {
 
 // put stores rec under key.
 func (o outboxBuckets) put(key []byte, rec outboxRecord) error {
-	b, err := json.Marshal(rec)
+	b, err := encodeOutbox(o.keys, string(key), rec)
 	if err != nil {
-		return fmt.Errorf("encode outbox message %q: %w", key, err)
+		return err
 	}
 	return o.msgs.Put(key, b)
 }
@@ -147,12 +192,12 @@ func (s *Store) Enqueue(ctx context.Context, m housing.OutboxMessage) error {
 		return fmt.Errorf("boltstore: enqueue: %w", err)
 	}
 	rec := outboxRecord{Message: &m, Status: outboxPending, Due: dueScore(m.NotBefore)}
-	encoded, err := json.Marshal(rec) // outside the write lock: a photo can be large
+	encoded, err := encodeOutbox(s.keys, m.Key, rec) // outside the write lock: a photo can be large
 	if err != nil {
-		return fmt.Errorf("boltstore: enqueue %q: %w", m.Key, err)
+		return fmt.Errorf("boltstore: enqueue: %w", err)
 	}
 	err = s.update(ctx, func(tx *bolt.Tx) error {
-		o, err := openOutbox(tx)
+		o, err := openOutbox(tx, s.keys)
 		if err != nil || o.msgs.Get([]byte(m.Key)) != nil {
 			return err
 		}
@@ -172,7 +217,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 	}
 	var out []housing.OutboxMessage
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		o, err := openOutbox(tx)
+		o, err := openOutbox(tx, s.keys)
 		if err != nil {
 			return err
 		}
@@ -256,7 +301,7 @@ func (s *Store) mark(ctx context.Context, key string, done outboxRecord) error {
 		return err
 	}
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		o, err := openOutbox(tx)
+		o, err := openOutbox(tx, s.keys)
 		if err != nil {
 			return err
 		}
@@ -301,7 +346,7 @@ func (s *Store) DropPending(ctx context.Context, personID string) (int, error) {
 	}
 	var n int
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		o, err := openOutbox(tx)
+		o, err := openOutbox(tx, s.keys)
 		if err != nil {
 			return err
 		}

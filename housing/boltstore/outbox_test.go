@@ -225,7 +225,7 @@ func BenchmarkClaim100(b *testing.B) {
 		b.StopTimer()
 		round++
 		err := s.db.Update(func(tx *bolt.Tx) error {
-			o, err := openOutbox(tx)
+			o, err := openOutbox(tx, nil)
 			for i := 0; err == nil && i < 100; i++ {
 				m := outboxMsg(fmt.Sprintf("r:%d:%03d", round, i))
 				rec := outboxRecord{Message: &m, Status: outboxPending, Due: dueScore(t0)}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/convivo/convivo/housing"
 	"github.com/convivo/convivo/housing/internal/index"
+	"github.com/convivo/convivo/housing/seal"
 )
 
 // kind describes how one record type is stored, so that loading, saving
@@ -23,7 +24,14 @@ type kind[T any] struct {
 	version  func(*T) *int64        // the Version field; nil for records never changed
 	entries  func(*T) []index.Entry // index entries; nil for none
 	validate func(*T) error
+	// keys seals the records of a sensitive kind (nil: in clear); only
+	// the Store's methods for those kinds set it.
+	keys *seal.Keyring
 }
+
+// aad returns the additional data that binds a sealed record to its
+// bucket and id.
+func (k kind[T]) aad(id string) []byte { return []byte(k.bucket + "/" + id) }
 
 // mode says which version rule a write follows.
 type mode int
@@ -47,15 +55,12 @@ func (m mode) verb() string {
 
 // load reads record id of kind k; housing.ErrNotFound if it is absent.
 func load[T any](tx *bolt.Tx, k kind[T], id string) (T, error) {
-	var rec T
 	v := tx.Bucket([]byte(k.bucket)).Get([]byte(id))
 	if v == nil {
+		var rec T
 		return rec, housing.ErrNotFound
 	}
-	if err := json.Unmarshal(v, &rec); err != nil {
-		return rec, fmt.Errorf("decode %s %s: %w", k.name, id, err)
-	}
-	return rec, nil
+	return decode(k, []byte(id), v)
 }
 
 // save checks rec's version against the stored record under mode m, sets
@@ -119,7 +124,7 @@ func put[T any](tx *bolt.Tx, k kind[T], old, rec *T) error {
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", k.name, id, err)
 	}
-	return tx.Bucket([]byte(k.bucket)).Put([]byte(id), b)
+	return tx.Bucket([]byte(k.bucket)).Put([]byte(id), k.keys.Wrap(b, k.aad(id)))
 }
 
 // write validates rec and saves it under mode m in one transaction, first
@@ -212,6 +217,10 @@ func decode[T any](k kind[T], id, v []byte) (T, error) {
 	var rec T
 	if v == nil {
 		return rec, fmt.Errorf("index points to missing %s %s", k.name, id)
+	}
+	v, err := k.keys.Unwrap(v, k.aad(string(id)))
+	if err != nil {
+		return rec, fmt.Errorf("open %s %s: %w", k.name, id, err)
 	}
 	if err := json.Unmarshal(v, &rec); err != nil {
 		return rec, fmt.Errorf("decode %s %s: %w", k.name, id, err)

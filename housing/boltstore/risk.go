@@ -14,6 +14,9 @@ import (
 	"github.com/convivo/convivo/housing"
 )
 
+// riskAAD binds a sealed risk score to its key.
+func riskAAD(key []byte) []byte { return append([]byte(bucketRisk+"/"), key...) }
+
 // riskKey returns the risk bucket's key of a placement's score at a time:
 // the placement id, NUL, then at as 8 big-endian bytes of Unix
 // nanoseconds, so that a placement's history is one range in time order.
@@ -59,7 +62,8 @@ func (s *Store) AppendRisk(ctx context.Context, r housing.Risk) error {
 		return fmt.Errorf("boltstore: append risk %s: %w", r.PlacementID, err)
 	}
 	err = s.update(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte(bucketRisk)).Put(riskKey(r.PlacementID, r.At), v)
+		key := riskKey(r.PlacementID, r.At)
+		return tx.Bucket([]byte(bucketRisk)).Put(key, s.keys.Wrap(v, riskAAD(key)))
 	})
 	if err != nil {
 		return fmt.Errorf("boltstore: append risk %s: %w", r.PlacementID, err)
@@ -86,6 +90,10 @@ func (s *Store) RiskHistory(ctx context.Context, placementID string, since time.
 		c := tx.Bucket([]byte(bucketRisk)).Cursor()
 		for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var r housing.Risk
+			v, err := s.keys.Unwrap(v, riskAAD(k))
+			if err != nil {
+				return fmt.Errorf("open risk %q: %w", k, err)
+			}
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("decode risk %q: %w", k, err)
 			}

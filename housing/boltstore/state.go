@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -27,14 +28,33 @@ func checkState(key string, ttl time.Duration) error {
 	return nil
 }
 
-// encodeState returns the stored form of value with a ttl from now.
-func encodeState(value []byte, ttl time.Duration, now time.Time) []byte {
+// stateAAD binds a sealed state value to its key.
+func stateAAD(key string) []byte { return []byte(bucketState + "/" + key) }
+
+// encodeState returns the stored form of the value under key with a ttl
+// from now, the value sealed when the store has a keyring.
+func (s *Store) encodeState(key string, value []byte, ttl time.Duration, now time.Time) []byte {
 	var expiry int64
 	if ttl > 0 {
 		expiry = now.Add(ttl).UnixNano()
 	}
+	value = s.keys.Wrap(value, stateAAD(key))
 	b := binary.BigEndian.AppendUint64(make([]byte, 0, expiryLen+len(value)), uint64(expiry))
 	return append(b, value...)
+}
+
+// openState returns the value of the stored form v under key, and false
+// when v is absent, malformed or expired at now.
+func (s *Store) openState(key string, v []byte, now time.Time) ([]byte, bool, error) {
+	value, ok := liveState(v, now)
+	if !ok {
+		return nil, false, nil
+	}
+	value, err := s.keys.Unwrap(value, stateAAD(key))
+	if err != nil {
+		return nil, false, fmt.Errorf("open state %s: %w", key, err)
+	}
+	return value, true, nil
 }
 
 // liveState returns a copy of the value in stored form v, and false when v
@@ -58,9 +78,9 @@ func (s *Store) GetState(ctx context.Context, key string) ([]byte, error) {
 	}
 	var value []byte
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		v, ok := liveState(tx.Bucket([]byte(bucketState)).Get([]byte(key)), s.now())
-		if !ok {
-			return housing.ErrNotFound
+		v, ok, err := s.openState(key, tx.Bucket([]byte(bucketState)).Get([]byte(key)), s.now())
+		if err != nil || !ok {
+			return cmp.Or(err, housing.ErrNotFound)
 		}
 		value = v
 		return nil
@@ -77,7 +97,7 @@ func (s *Store) PutState(ctx context.Context, key string, value []byte, ttl time
 		return fmt.Errorf("boltstore: put state: %w", err)
 	}
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte(bucketState)).Put([]byte(key), encodeState(value, ttl, s.now()))
+		return tx.Bucket([]byte(bucketState)).Put([]byte(key), s.encodeState(key, value, ttl, s.now()))
 	})
 	if err != nil {
 		return fmt.Errorf("boltstore: put state %s: %w", key, err)
@@ -95,7 +115,10 @@ func (s *Store) TakeState(ctx context.Context, key string) ([]byte, error) {
 	var value []byte
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketState))
-		v, ok := liveState(b.Get([]byte(key)), s.now())
+		v, ok, err := s.openState(key, b.Get([]byte(key)), s.now())
+		if err != nil {
+			return err
+		}
 		if err := b.Delete([]byte(key)); err != nil {
 			return err
 		}
@@ -125,7 +148,7 @@ func (s *Store) ClaimState(ctx context.Context, key string, value []byte, ttl ti
 			return nil
 		}
 		claimed = true
-		return b.Put([]byte(key), encodeState(value, ttl, now))
+		return b.Put([]byte(key), s.encodeState(key, value, ttl, now))
 	})
 	if err != nil {
 		return false, fmt.Errorf("boltstore: claim state %s: %w", key, err)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/convivo/convivo/housing"
 	"github.com/convivo/convivo/housing/internal/index"
+	"github.com/convivo/convivo/housing/seal"
 )
 
 // ErrLocked means another process holds the data file open. Only one
@@ -41,6 +43,9 @@ const (
 	bucketEvents      = "events"
 	bucketAlerts      = "alerts"
 	bucketRisk        = "risk"
+	bucketMeta        = "meta"
+	bucketPseudonyms  = "pseudonyms"     // person id → audit pseudonym
+	bucketPseudoOwner = "pseudonyms.rev" // audit pseudonym → person id
 )
 
 // buckets lists every bucket Open creates: records, then indexes. Open
@@ -51,6 +56,7 @@ func buckets() []string {
 		bucketProposals, bucketInvitations, bucketConsents, bucketAudit, bucketState,
 		bucketTasks, bucketAssignments, bucketLedgers, bucketSwaps, bucketOutings,
 		bucketCheckIns, bucketEvents, bucketAlerts, bucketRisk,
+		bucketMeta, bucketPseudonyms, bucketPseudoOwner,
 		index.PersonTelegram, index.PersonDistrict, index.PersonRole,
 		index.HomeDistrict, index.HomeKind,
 		index.PlacementHome, index.PlacementPerson, index.PlacementStatus,
@@ -67,13 +73,23 @@ type Options struct {
 	// ErrLocked. Zero (or less) means DefaultTimeout, never waiting
 	// forever.
 	Timeout time.Duration
+	// Keyring, when set, seals the sensitive records (see the package
+	// doc). Nil stores them in clear, and Open then refuses a file that
+	// holds sealed data, with an error wrapping seal.ErrNoKey.
+	Keyring *seal.Keyring
 }
 
 // Store is a housing.Store in one bbolt file. It is safe for concurrent
 // use; bbolt runs one write transaction at a time.
 type Store struct {
-	db  *bolt.DB
-	now func() time.Time
+	// mu guards db: transactions hold it shared, compaction (which
+	// replaces the file) exclusively.
+	mu   sync.RWMutex
+	db   *bolt.DB
+	path string
+	opts Options
+	now  func() time.Time
+	keys *seal.Keyring
 }
 
 var _ housing.Store = (*Store)(nil)
@@ -89,12 +105,24 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	s := &Store{path: path, opts: opts, now: opts.Now, keys: opts.Keyring}
+	db, err := s.openDB()
+	if err != nil {
+		return nil, err
+	}
+	s.db = db
+	return s, nil
+}
+
+// openDB opens the file, creates missing buckets, checks the seal marker
+// against the keyring and purges expired state values.
+func (s *Store) openDB() (*bolt.DB, error) {
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: s.opts.Timeout})
 	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("boltstore: open %s: %w", path, ErrLocked)
+		return nil, fmt.Errorf("boltstore: open %s: %w", s.path, ErrLocked)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+		return nil, fmt.Errorf("boltstore: open %s: %w", s.path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range buckets() {
@@ -102,18 +130,24 @@ func Open(path string, opts Options) (*Store, error) {
 				return fmt.Errorf("bucket %s: %w", name, err)
 			}
 		}
-		_, err := purgeState(tx, opts.Now())
+		if err := s.checkMarker(tx); err != nil {
+			return err
+		}
+		_, err := purgeState(tx, s.now())
 		return err
 	})
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+		return nil, fmt.Errorf("boltstore: open %s: %w", s.path, err)
 	}
-	return &Store{db: db, now: opts.Now}, nil
+	return db, nil
 }
 
 // Path returns the data file's path.
-func (s *Store) Path() string { return s.db.Path() }
+func (s *Store) Path() string { return s.path }
+
+// Sealed reports whether the store seals sensitive records.
+func (s *Store) Sealed() bool { return s.keys != nil }
 
 // Ping reports whether the store is open, by running a read transaction.
 func (s *Store) Ping(ctx context.Context) error {
@@ -125,6 +159,8 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the data file, releasing its lock.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("boltstore: close: %w", err)
 	}
@@ -136,6 +172,8 @@ func (s *Store) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return s.db.View(fn)
 }
 
@@ -144,6 +182,8 @@ func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return s.db.Update(fn)
 }
 

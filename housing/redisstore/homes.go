@@ -114,7 +114,7 @@ func (s *Store) releasePlaces(ctx context.Context, tx *redis.Tx, old, new *housi
 	if err := tx.Watch(ctx, homeKey).Err(); err != nil {
 		return nil, err
 	}
-	h, err := load[housing.Home](ctx, tx, homeKey)
+	h, err := load[housing.Home](ctx, s, tx, homeKey)
 	if err != nil {
 		return nil, fmt.Errorf("home %s: %w", old.HomeID, err)
 	}
@@ -122,7 +122,7 @@ func (s *Store) releasePlaces(ctx context.Context, tx *redis.Tx, old, new *housi
 		return nil, nil
 	}
 	h.Version++
-	return func(pipe redis.Pipeliner) error { return setJSON(ctx, pipe, homeKey, &h) }, nil
+	return func(pipe redis.Pipeliner) error { return s.setJSON(ctx, pipe, homeKey, &h) }, nil
 }
 
 // ListPlacements returns the placements matching f, ordered by ID.

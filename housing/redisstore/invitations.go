@@ -1,7 +1,6 @@
 package redisstore
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -97,7 +96,7 @@ func (s *Store) RedeemInvitation(ctx context.Context, hash string, telegramID in
 		if err := tx.Watch(ctx, key).Err(); err != nil {
 			return err
 		}
-		if inv, err = load[housing.Invitation](ctx, tx, key); err != nil {
+		if inv, err = load[housing.Invitation](ctx, s, tx, key); err != nil {
 			return err
 		}
 		already, err := housing.Redeem(&inv, telegramID, at)
@@ -105,7 +104,7 @@ func (s *Store) RedeemInvitation(ctx context.Context, hash string, telegramID in
 			return err
 		}
 		inv.Version++
-		_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error { return setJSON(ctx, pipe, key, &inv) })
+		_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error { return s.setJSON(ctx, pipe, key, &inv) })
 		return err
 	}, s.tokenKey(hash))
 	if err != nil {
@@ -145,82 +144,4 @@ func (s *Store) Consents(ctx context.Context, personID string) ([]housing.Consen
 	}
 	slices.SortStableFunc(cs, func(a, b housing.ConsentRecord) int { return a.At.Compare(b.At) })
 	return cs, nil
-}
-
-// AppendAudit appends an entry to the audit chain, setting its Seq,
-// PrevHash and Hash in one transaction on {ns}:audit:head.
-func (s *Store) AppendAudit(ctx context.Context, e *housing.AuditEntry) error {
-	if err := e.Validate(); err != nil {
-		return fmt.Errorf("redisstore: append audit: %w", err)
-	}
-	head := s.key("audit", "head")
-	c := *e
-	err := s.atomically(ctx, func(tx *redis.Tx) error {
-		last, err := tx.HMGet(ctx, head, "seq", "hash").Result()
-		if err != nil {
-			return err
-		}
-		var seq int64
-		if str, ok := last[0].(string); ok {
-			if _, err := fmt.Sscan(str, &seq); err != nil {
-				return fmt.Errorf("audit head seq %q: %w", str, err)
-			}
-		}
-		c.PrevHash, _ = last[1].(string)
-		c.Seq = seq + 1
-		c.Hash = c.ComputeHash()
-		_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-			pipe.HSet(ctx, head, "seq", c.Seq, "hash", c.Hash)
-			s.writeEntries(ctx, pipe, fmt.Sprint(c.Seq), nil, index.Audit(&c))
-			return setJSON(ctx, pipe, s.auditKey(c.Seq), &c)
-		})
-		return err
-	}, head)
-	if err != nil {
-		return fmt.Errorf("redisstore: append audit: %w", err)
-	}
-	*e = c
-	return nil
-}
-
-// auditKey names audit entry seq.
-func (s *Store) auditKey(seq int64) string { return s.key("audit", fmt.Sprint(seq)) }
-
-// AuditLog returns the entries matching f, in Seq order.
-func (s *Store) AuditLog(ctx context.Context, f housing.AuditFilter) ([]housing.AuditEntry, error) {
-	keys, err := s.auditKeys(ctx, f.Subject)
-	if err != nil {
-		return nil, fmt.Errorf("redisstore: audit log: %w", err)
-	}
-	es, err := loadMany[housing.AuditEntry](ctx, s, keys)
-	if err != nil {
-		return nil, fmt.Errorf("redisstore: audit log: %w", err)
-	}
-	es = slices.DeleteFunc(es, func(e housing.AuditEntry) bool { return !f.Match(&e) })
-	slices.SortFunc(es, func(a, b housing.AuditEntry) int { return cmp.Compare(a.Seq, b.Seq) })
-	return es, nil
-}
-
-// auditKeys returns the keys of the entries about subject, or of every
-// entry when subject is empty.
-func (s *Store) auditKeys(ctx context.Context, subject string) ([]string, error) {
-	var keys []string
-	if subject != "" {
-		seqs, err := s.rdb.SMembers(ctx, s.entryKey(index.Entry{Index: index.AuditSubject, Value: subject})).Result()
-		if err != nil {
-			return nil, err
-		}
-		for _, seq := range seqs {
-			keys = append(keys, s.key("audit", seq))
-		}
-		return keys, nil
-	}
-	n, err := s.rdb.HGet(ctx, s.key("audit", "head"), "seq").Int64()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, err
-	}
-	for seq := int64(1); seq <= n; seq++ {
-		keys = append(keys, s.auditKey(seq))
-	}
-	return keys, nil
 }

@@ -29,8 +29,9 @@ return 1
 
 // outboxClaimSrc takes up to ARGV[3] members of the due set KEYS[1] with a
 // score of at most ARGV[1], in (score, member) order, moves them to score
-// ARGV[2] and returns their messages; ARGV[4] prefixes a member to name
-// its hash. A member without a message (never expected) leaves the set.
+// ARGV[2] and returns each one's key followed by its message; ARGV[4]
+// prefixes a member to name its hash. A member without a message (never
+// expected) leaves the set.
 const outboxClaimSrc = `
 local keys = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
 local out = {}
@@ -38,6 +39,7 @@ for _, k in ipairs(keys) do
 	local m = redis.call('HGET', ARGV[4] .. k, 'message')
 	if m then
 		redis.call('ZADD', KEYS[1], 'XX', ARGV[2], k)
+		out[#out + 1] = k
 		out[#out + 1] = m
 	else
 		redis.call('ZREM', KEYS[1], k)
@@ -150,6 +152,7 @@ func (s *Store) Enqueue(ctx context.Context, m housing.OutboxMessage) error {
 		return fmt.Errorf("redisstore: enqueue %q: %w", m.Key, err)
 	}
 	keys := []string{s.outboxMsgKey(m.Key), s.outboxDueKey(), s.outboxPersonKey(m.PersonID)}
+	b = s.keys.Wrap(b, s.aad(keys[0]))
 	err = redis.NewScript(enqueueSrc).Run(ctx, s.rdb, keys, b, ceilMillis(m.NotBefore), m.Key, m.PersonID).Err()
 	if err != nil {
 		return fmt.Errorf("redisstore: enqueue %q: %w", m.Key, err)
@@ -172,10 +175,11 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: claim outbox: %w", err)
 	}
-	out := make([]housing.OutboxMessage, len(vals))
-	for i, v := range vals {
-		if err := json.Unmarshal([]byte(v), &out[i]); err != nil {
-			return nil, fmt.Errorf("redisstore: claim outbox: decode message: %w", err)
+	out := make([]housing.OutboxMessage, len(vals)/2)
+	for i := range out {
+		key := s.outboxMsgKey(vals[2*i])
+		if err := s.decode(key, []byte(vals[2*i+1]), &out[i]); err != nil {
+			return nil, fmt.Errorf("redisstore: claim outbox: %w", err)
 		}
 	}
 	return out, nil

@@ -140,7 +140,7 @@ func put[T any](ctx context.Context, s *Store, name, personID string, v *T, vers
 		if n == 0 {
 			return fmt.Errorf("person %s: %w", personID, housing.ErrNotFound)
 		}
-		stored, err := storedVersion(ctx, tx, key)
+		stored, err := s.storedVersion(ctx, tx, key)
 		if err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func put[T any](ctx context.Context, s *Store, name, personID string, v *T, vers
 		}
 		*version = want + 1
 		_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-			return setJSON(ctx, pipe, key, v)
+			return s.setJSON(ctx, pipe, key, v)
 		})
 		return err
 	}, key, personKey)
@@ -160,10 +160,10 @@ func put[T any](ctx context.Context, s *Store, name, personID string, v *T, vers
 }
 
 // storedVersion returns the Version of the record under key, 0 if none.
-func storedVersion(ctx context.Context, tx *redis.Tx, key string) (int64, error) {
+func (s *Store) storedVersion(ctx context.Context, tx *redis.Tx, key string) (int64, error) {
 	old, err := load[struct {
 		Version int64 `json:"version"`
-	}](ctx, tx, key)
+	}](ctx, s, tx, key)
 	if errors.Is(err, housing.ErrNotFound) {
 		return 0, nil
 	}
@@ -176,7 +176,7 @@ func getOwned[T any](ctx context.Context, s *Store, name, personID string) (T, e
 		var zero T
 		return zero, fmt.Errorf("redisstore: get %s: %w", name, err)
 	}
-	v, err := load[T](ctx, s.rdb, s.recKey(name, personID))
+	v, err := load[T](ctx, s, s.rdb, s.recKey(name, personID))
 	if err != nil {
 		return v, fmt.Errorf("redisstore: get %s %s: %w", name, personID, err)
 	}

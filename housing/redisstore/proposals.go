@@ -85,7 +85,7 @@ func (s *Store) ApproveProposal(ctx context.Context, id, by string, at time.Time
 
 // approve is one attempt of ApproveProposal, with the proposal watched.
 func (s *Store) approve(ctx context.Context, tx *redis.Tx, id, by string, at time.Time, placementID string) (housing.Placement, error) {
-	p, err := load[housing.Proposal](ctx, tx, s.recKey("proposal", id))
+	p, err := load[housing.Proposal](ctx, s, tx, s.recKey("proposal", id))
 	if err != nil {
 		return housing.Placement{}, err
 	}
@@ -94,7 +94,7 @@ func (s *Store) approve(ctx context.Context, tx *redis.Tx, id, by string, at tim
 		if _, already, err := housing.Approve(p, housing.Home{}, nil, nil, by, at, placementID); !already {
 			return housing.Placement{}, err
 		}
-		return load[housing.Placement](ctx, tx, s.recKey("placement", p.PlacementID))
+		return load[housing.Placement](ctx, s, tx, s.recKey("placement", p.PlacementID))
 	}
 	h, members, placed, err := s.approvalInputs(ctx, tx, &p)
 	if err != nil {
@@ -112,13 +112,13 @@ func (s *Store) approve(ctx context.Context, tx *redis.Tx, id, by string, at tim
 		s.writeEntries(ctx, pipe, p.ID, remove, add)
 		s.writeEntries(ctx, pipe, placementID, nil, index.Placement(&a.Placement))
 		pipe.SAdd(ctx, s.allKey("placement"), placementID)
-		if err := setJSON(ctx, pipe, s.recKey("proposal", p.ID), &a.Proposal); err != nil {
+		if err := s.setJSON(ctx, pipe, s.recKey("proposal", p.ID), &a.Proposal); err != nil {
 			return err
 		}
-		if err := setJSON(ctx, pipe, s.recKey("home", h.ID), &a.Home); err != nil {
+		if err := s.setJSON(ctx, pipe, s.recKey("home", h.ID), &a.Home); err != nil {
 			return err
 		}
-		return setJSON(ctx, pipe, s.recKey("placement", placementID), &a.Placement)
+		return s.setJSON(ctx, pipe, s.recKey("placement", placementID), &a.Placement)
 	})
 	return a.Placement, err
 }
@@ -136,14 +136,14 @@ func (s *Store) approvalInputs(ctx context.Context, tx *redis.Tx, p *housing.Pro
 	if err := tx.Watch(ctx, keys...).Err(); err != nil {
 		return housing.Home{}, nil, nil, err
 	}
-	h, err := load[housing.Home](ctx, tx, homeKey)
+	h, err := load[housing.Home](ctx, s, tx, homeKey)
 	if err != nil {
 		return housing.Home{}, nil, nil, fmt.Errorf("home %s: %w", p.HomeID, err)
 	}
 	members := make([]housing.Person, len(p.Members))
 	var placed []string
 	for i, m := range p.Members {
-		if members[i], err = load[housing.Person](ctx, tx, s.recKey("person", m)); err != nil {
+		if members[i], err = load[housing.Person](ctx, s, tx, s.recKey("person", m)); err != nil {
 			return housing.Home{}, nil, nil, fmt.Errorf("member %s: %w", m, err)
 		}
 		holds, err := s.holdsPlace(ctx, tx, m)
@@ -169,7 +169,7 @@ func (s *Store) holdsPlace(ctx context.Context, tx *redis.Tx, person string) (bo
 		if err := tx.Watch(ctx, key).Err(); err != nil {
 			return false, err
 		}
-		pl, err := load[housing.Placement](ctx, tx, key)
+		pl, err := load[housing.Placement](ctx, s, tx, key)
 		if err != nil {
 			return false, fmt.Errorf("placement %s: %w", id, err)
 		}
@@ -191,7 +191,7 @@ func (s *Store) RejectProposal(ctx context.Context, id, by, reason string, at ti
 	var p housing.Proposal
 	err := s.atomically(ctx, func(tx *redis.Tx) error {
 		var err error
-		if p, err = load[housing.Proposal](ctx, tx, key); err != nil {
+		if p, err = load[housing.Proposal](ctx, s, tx, key); err != nil {
 			return err
 		}
 		old := p
@@ -203,7 +203,7 @@ func (s *Store) RejectProposal(ctx context.Context, id, by, reason string, at ti
 		_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 			remove, add := index.Diff(index.Proposal(&old), index.Proposal(&p))
 			s.writeEntries(ctx, pipe, id, remove, add)
-			return setJSON(ctx, pipe, key, &p)
+			return s.setJSON(ctx, pipe, key, &p)
 		})
 		return err
 	}, key)

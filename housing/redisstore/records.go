@@ -3,7 +3,6 @@ package redisstore
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -86,8 +85,9 @@ func (s *Store) writeEntries(ctx context.Context, pipe redis.Pipeliner, id strin
 	}
 }
 
-// load reads and decodes the record under key; ErrNotFound when missing.
-func load[T any](ctx context.Context, c redis.Cmdable, key string) (T, error) {
+// load reads and decodes (opens) the record under key, through c (the
+// client or a transaction); ErrNotFound when missing.
+func load[T any](ctx context.Context, s *Store, c redis.Cmdable, key string) (T, error) {
 	var v T
 	b, err := c.Get(ctx, key).Bytes()
 	if errors.Is(err, redis.Nil) {
@@ -96,17 +96,15 @@ func load[T any](ctx context.Context, c redis.Cmdable, key string) (T, error) {
 	if err != nil {
 		return v, err
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return v, fmt.Errorf("decode %s: %w", key, err)
-	}
-	return v, nil
+	return v, s.decode(key, b, &v)
 }
 
-// setJSON queues writing v as JSON under key.
-func setJSON(ctx context.Context, pipe redis.Pipeliner, key string, v any) error {
-	b, err := json.Marshal(v)
+// setJSON queues writing v as JSON under key, sealed if key holds a
+// sensitive record.
+func (s *Store) setJSON(ctx context.Context, pipe redis.Pipeliner, key string, v any) error {
+	b, err := s.encode(key, v)
 	if err != nil {
-		return fmt.Errorf("encode %s: %w", key, err)
+		return err
 	}
 	pipe.Set(ctx, key, b, 0)
 	return nil
@@ -118,7 +116,7 @@ func get[T any](ctx context.Context, s *Store, k kind[T], id string) (T, error) 
 		var zero T
 		return zero, fmt.Errorf("redisstore: get %s: %w", k.name, err)
 	}
-	v, err := load[T](ctx, s.rdb, s.recKey(k.name, id))
+	v, err := load[T](ctx, s, s.rdb, s.recKey(k.name, id))
 	if err != nil {
 		return v, fmt.Errorf("redisstore: get %s %s: %w", k.name, id, err)
 	}
@@ -161,7 +159,7 @@ func create[T any](ctx context.Context, s *Store, k kind[T], v *T, check guard) 
 		_, err = tx.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 			pipe.SAdd(ctx, s.allKey(k.name), *id)
 			s.writeEntries(ctx, pipe, *id, nil, es)
-			return setJSON(ctx, pipe, key, &c)
+			return s.setJSON(ctx, pipe, key, &c)
 		})
 		return err
 	}, append([]string{key}, s.uniqueKeys(es)...)...)
@@ -188,7 +186,7 @@ func update[T any](ctx context.Context, s *Store, k kind[T], v *T, then after[T]
 	key := s.recKey(k.name, id)
 	es := k.entries(&c)
 	err := s.atomically(ctx, func(tx *redis.Tx) error {
-		old, err := load[T](ctx, tx, key)
+		old, err := load[T](ctx, s, tx, key)
 		if err != nil {
 			return err
 		}
@@ -213,7 +211,7 @@ func update[T any](ctx context.Context, s *Store, k kind[T], v *T, then after[T]
 					return err
 				}
 			}
-			return setJSON(ctx, pipe, key, &c)
+			return s.setJSON(ctx, pipe, key, &c)
 		})
 		return err
 	}, append([]string{key}, s.uniqueKeys(es)...)...)
@@ -272,8 +270,8 @@ func loadMany[T any](ctx context.Context, s *Store, keys []string) ([]T, error) 
 				continue // deleted since the index was read
 			}
 			var v T
-			if err := json.Unmarshal([]byte(str), &v); err != nil {
-				return nil, fmt.Errorf("decode %s: %w", keys[start+i], err)
+			if err := s.decode(keys[start+i], []byte(str), &v); err != nil {
+				return nil, err
 			}
 			vs = append(vs, v)
 		}

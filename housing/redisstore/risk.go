@@ -19,6 +19,11 @@ func (s *Store) riskKey(placementID string) string { return s.key("risk", placem
 // scored 0, so that they sort as text: in time order.
 func (s *Store) riskTimesKey(placementID string) string { return s.key("riskat", placementID) }
 
+// riskAAD binds a sealed score to its placement and field.
+func (s *Store) riskAAD(placementID, field string) []byte {
+	return s.aad(s.riskKey(placementID) + ":" + field)
+}
+
 // riskField returns the field of a score at t: its Unix nanoseconds in 20
 // digits. t must be within the range checkRisk allows.
 func riskField(t time.Time) string { return fmt.Sprintf("%020d", t.UnixNano()) }
@@ -60,6 +65,7 @@ func (s *Store) AppendRisk(ctx context.Context, r housing.Risk) error {
 		return fmt.Errorf("redisstore: append risk %s: %w", r.PlacementID, err)
 	}
 	field := riskField(r.At)
+	v = s.keys.Wrap(v, s.riskAAD(r.PlacementID, field))
 	_, err = s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.HSet(ctx, s.riskKey(r.PlacementID), field, v)
 		pipe.ZAdd(ctx, s.riskTimesKey(r.PlacementID), redis.Z{Member: field})
@@ -99,7 +105,11 @@ func (s *Store) RiskHistory(ctx context.Context, placementID string, since time.
 			return nil, wrapRisk(placementID, fmt.Errorf("score %s has no value", fields[i]))
 		}
 		var r housing.Risk
-		if err := json.Unmarshal([]byte(str), &r); err != nil {
+		plain, err := s.keys.Unwrap([]byte(str), s.riskAAD(placementID, fields[i]))
+		if err != nil {
+			return nil, wrapRisk(placementID, fmt.Errorf("open score %s: %w", fields[i], err))
+		}
+		if err := json.Unmarshal(plain, &r); err != nil {
 			return nil, wrapRisk(placementID, fmt.Errorf("decode score %s: %w", fields[i], err))
 		}
 		out = append(out, r)

@@ -91,6 +91,9 @@ func (s *Store) GetState(ctx context.Context, key string) ([]byte, error) {
 	if errors.Is(err, redis.Nil) {
 		err = housing.ErrNotFound
 	}
+	if err == nil {
+		b, err = s.keys.Unwrap(b, s.aad(k))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: get state %s: %w", key, err)
 	}
@@ -106,7 +109,7 @@ func (s *Store) PutState(ctx context.Context, key string, value []byte, ttl time
 	if err != nil {
 		return fmt.Errorf("redisstore: put state: %w", err)
 	}
-	if err := s.rdb.Set(ctx, k, value, ttl).Err(); err != nil {
+	if err := s.rdb.Set(ctx, k, s.keys.Wrap(value, s.aad(k)), ttl).Err(); err != nil {
 		return fmt.Errorf("redisstore: put state %s: %w", key, err)
 	}
 	return nil
@@ -132,10 +135,14 @@ func (s *Store) take(ctx context.Context, key, token string) ([]byte, error) {
 	if errors.Is(err, redis.Nil) {
 		err = housing.ErrNotFound
 	}
+	var v []byte
+	if err == nil {
+		v, err = s.keys.Unwrap([]byte(b), s.aad(k))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: take state %s: %w", key, err)
 	}
-	return []byte(b), nil
+	return v, nil
 }
 
 // ClaimState sets the value under key only if the key is absent or expired
@@ -156,7 +163,8 @@ func (s *Store) claim(ctx context.Context, key string, value []byte, ttl time.Du
 		return false, fmt.Errorf("redisstore: claim state: %w", err)
 	}
 	keys := []string{k, s.key("claimed", key)}
-	n, err := s.claimScript.Run(ctx, s.rdb, keys, value, ttl.Milliseconds(), token, receiptTTL.Milliseconds()).Int()
+	sealed := s.keys.Wrap(value, s.aad(k))
+	n, err := s.claimScript.Run(ctx, s.rdb, keys, sealed, ttl.Milliseconds(), token, receiptTTL.Milliseconds()).Int()
 	if err != nil {
 		return false, fmt.Errorf("redisstore: claim state %s: %w", key, err)
 	}

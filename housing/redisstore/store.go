@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/convivo/convivo/housing"
+	"github.com/convivo/convivo/housing/seal"
 )
 
 const (
@@ -30,13 +31,18 @@ type Options struct {
 	// Redis expires state values by its own clock, and records keep the
 	// timestamps their callers set.
 	Now func() time.Time
+	// Keyring, when set, seals the sensitive values (see the package
+	// doc). Nil stores them in clear, and opening a namespace that holds
+	// sealed data then fails with an error wrapping seal.ErrNoKey.
+	Keyring *seal.Keyring
 }
 
 // Store is a housing.Store on Redis. It is safe for concurrent use, also
 // by several processes sharing one Redis.
 type Store struct {
-	rdb redis.UniversalClient
-	ns  string // "{namespace}:"
+	rdb  redis.UniversalClient
+	ns   string // "{namespace}:"
+	keys *seal.Keyring
 
 	takeScript, claimScript *redis.Script
 }
@@ -71,7 +77,7 @@ func NewWithClient(ctx context.Context, rdb redis.UniversalClient, opts Options)
 		return nil, fmt.Errorf("redisstore: namespace %q: want A-Z a-z 0-9 _ - . only: %w", ns, housing.ErrInvalid)
 	}
 	s := &Store{
-		rdb: rdb, ns: "{" + ns + "}:",
+		rdb: rdb, ns: "{" + ns + "}:", keys: opts.Keyring,
 		takeScript: redis.NewScript(takeSrc), claimScript: redis.NewScript(claimSrc),
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, openTimeout)
@@ -79,6 +85,10 @@ func NewWithClient(ctx context.Context, rdb redis.UniversalClient, opts Options)
 	if err := rdb.Ping(pingCtx).Err(); err != nil {
 		_ = rdb.Close() // the ping error is the one worth reporting
 		return nil, fmt.Errorf("redisstore: open: ping: %w", err)
+	}
+	if err := s.checkMarker(pingCtx); err != nil {
+		_ = rdb.Close()
+		return nil, fmt.Errorf("redisstore: open: %w", err)
 	}
 	return s, nil
 }
@@ -96,6 +106,9 @@ func validNamespace(ns string) bool {
 	}
 	return true
 }
+
+// Sealed reports whether the store seals sensitive values.
+func (s *Store) Sealed() bool { return s.keys != nil }
 
 // Ping reports whether Redis answers.
 func (s *Store) Ping(ctx context.Context) error {

@@ -69,7 +69,7 @@ func upsert[T any](ctx context.Context, s *Store, k kind[T], v *T, validate func
 	}
 	key, want := s.recKey(k.name, *id), *k.version(&c)
 	err := s.atomically(ctx, func(tx *redis.Tx) error {
-		stored, err := load[T](ctx, tx, key)
+		stored, err := load[T](ctx, s, tx, key)
 		var old *T
 		switch {
 		case err == nil:
@@ -87,7 +87,7 @@ func upsert[T any](ctx context.Context, s *Store, k kind[T], v *T, validate func
 			pipe.SAdd(ctx, s.allKey(k.name), *id)
 			s.writeEntries(ctx, pipe, *id, remove, add)
 			s.writeScored(ctx, pipe, *id, zbefore, zafter)
-			return setJSON(ctx, pipe, key, &c)
+			return s.setJSON(ctx, pipe, key, &c)
 		})
 		return err
 	}, key)
@@ -121,7 +121,7 @@ func nextVersion[T any](k kind[T], old, rec *T, want int64) error {
 func remove[T any](ctx context.Context, s *Store, k kind[T], id string) error {
 	key := s.recKey(k.name, id)
 	return s.atomically(ctx, func(tx *redis.Tx) error {
-		old, err := load[T](ctx, tx, key)
+		old, err := load[T](ctx, s, tx, key)
 		if errors.Is(err, housing.ErrNotFound) {
 			return nil
 		}
