@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -43,6 +44,7 @@ func (d *demo) interview(ctx context.Context, a *actor, stopAfter int) error {
 		if stopAfter > 0 && n == stopAfter {
 			return nil
 		}
+		d.clock.set(d.clock.Now().Add(25 * time.Second)) // reading, thinking
 		if err := d.answer(ctx, a, m); err != nil {
 			return err
 		}

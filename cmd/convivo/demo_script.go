@@ -27,22 +27,23 @@ func (d *demo) play(ctx context.Context) error {
 	steps := d.script()
 	slices.SortStableFunc(steps, func(a, b step) int { return a.at.Compare(b.at) })
 	start := d.clock.Now()
-	end := start.AddDate(0, 0, d.o.days)
+	end := d.at(d.o.days, 0, 0) // midnight after the last day
 	prev := start.Add(-time.Minute)
 	for h := start; h.Before(end); h = h.Add(time.Hour) {
 		began := time.Now()
-		d.clock.set(h)
+		d.clock.set(maxTime(h, d.clock.Now())) // a long step may have run past h
 		if err := d.svc.sched.RunDue(ctx, prev, h); err != nil {
 			return err
 		}
 		prev = h
+		d.tr.dayLine(h) // every day gets its header, quiet ones too
 		if err := d.settle(ctx); err != nil {
 			return err
 		}
 		for len(steps) > 0 && steps[0].at.Before(h.Add(time.Hour)) {
 			s := steps[0]
 			steps = steps[1:]
-			d.clock.set(maxTime(s.at, h))
+			d.clock.set(maxTime(s.at, d.clock.Now()))
 			if err := s.do(ctx); err != nil {
 				return err
 			}
@@ -221,10 +222,20 @@ func consentLabel(lang housing.Lang, accept bool) string {
 
 // join opens the link, accepts the notice and answers the whole interview.
 func (d *demo) join(ctx context.Context, a *actor) error {
+	defer d.compactAfterFirst(a)()
 	if err := d.openLink(ctx, a); err != nil {
 		return err
 	}
 	return d.interview(ctx, a, 0)
+}
+
+// compactAfterFirst shows interviews after the first one in brief.
+func (d *demo) compactAfterFirst(a *actor) func() {
+	if a == d.world.newcomers[0] {
+		return func() {}
+	}
+	d.tr.compact = true
+	return func() { d.tr.compact = false }
 }
 
 // openLink opens the invitation link and accepts the notice.
@@ -241,6 +252,7 @@ func (d *demo) openLink(ctx context.Context, a *actor) error {
 
 // joinInterrupted joins and stops half way through the interview.
 func (d *demo) joinInterrupted(ctx context.Context, a *actor) error {
+	defer d.compactAfterFirst(a)()
 	if err := d.openLink(ctx, a); err != nil {
 		return err
 	}
@@ -253,6 +265,7 @@ func (d *demo) joinInterrupted(ctx context.Context, a *actor) error {
 
 // resume comes back to the interview with /start and finishes it.
 func (d *demo) resume(ctx context.Context, a *actor) error {
+	defer d.compactAfterFirst(a)()
 	if err := d.say(ctx, a, "/start"); err != nil {
 		return err
 	}

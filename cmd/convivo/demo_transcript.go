@@ -22,6 +22,9 @@ type transcript struct {
 	photo func(c telegramtest.Call) string // writes a photo the bot sent, returns its path
 	name  func(chatID int64) string        // who a chat belongs to
 	day   string                           // the day of the last line
+	// compact shows only the gist of each message, without buttons: for
+	// interviews after the first, which would repeat it.
+	compact bool
 }
 
 func newTranscript(w io.Writer, o demoOptions, loc *time.Location, photo func(telegramtest.Call) string) *transcript {
@@ -134,6 +137,10 @@ func (t *transcript) call(c telegramtest.Call) {
 	to := t.word("bot") + " → " + t.name(c.ChatID)
 	switch c.Method {
 	case "sendMessage":
+		if t.compact {
+			t.line(c.Time, to, gist(c.Message.Text))
+			return
+		}
 		t.line(c.Time, to, t.message(c.Message.Text, c.Message.ReplyMarkup))
 	case "sendPhoto":
 		text := "(" + t.word("chart") + ": " + t.photo(c) + ")"
@@ -166,6 +173,24 @@ func (t *transcript) message(text string, kb *tgbotapi.InlineKeyboardMarkup) str
 		}
 	}
 	return text
+}
+
+// progressRE is an interview question's progress paragraph.
+var progressRE = regexp.MustCompile(`^\d+/\d+$`)
+
+// gist is the first paragraph of text (the first two when the first is an
+// interview's progress), followed by "…" when there is more.
+func gist(text string) string {
+	paras := strings.Split(text, "\n\n")
+	n := 1
+	if len(paras) > 1 && progressRE.MatchString(paras[0]) {
+		n = 2
+	}
+	out := strings.Join(paras[:n], " ")
+	if len(paras) > n {
+		out += " …"
+	}
+	return out
 }
 
 // indent indents every line of s but the first; blank lines stay empty.
