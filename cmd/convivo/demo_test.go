@@ -33,9 +33,9 @@ func TestDemoShowsTheFeatures(t *testing.T) {
 			"Convivo demo: 4 giorni nel distretto Savena Idice (seed 3)",
 			"→ bot: /start ‹link di invito›",
 			"→ bot: [Accetto]",
-			"Grazie! Ho salvato le tue risposte",         // an interview finished
-			"Va bene. Non ho salvato niente di te.",      // a notice declined
-			"Questo servizio funziona solo su invito.",   // a stranger
+			"Grazie! Ho salvato le tue risposte",        // an interview finished
+			"Va bene. Non ho salvato niente di te.",     // a notice declined
+			"Questo servizio funziona solo su invito.",  // a stranger
 			"convivo match --district \"Savena Idice\"", // a matching round
 			"── giovedì 5 novembre 2026 ──",
 			"== Riepilogo ==",
