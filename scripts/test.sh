@@ -55,6 +55,10 @@ if [ $status -ne 0 ]; then
   echo "== failures in detail:"
   grep -B2 -A20 -E -- '--- FAIL|^panic:' "$log" | head -300
 fi
+# Say plainly which stores the contract suite ran against.
+awk '/^--- (PASS|FAIL): TestContract / { r = substr($2, 1, 4) }
+     /^(ok|FAIL)[ \t]+github.com\/convivo\/convivo\/housing\/(boltstore|redisstore)/ {
+       if (r != "") { n = split($2, p, "/"); print "== store contract suite on " p[n] ": " r }; r = "" }' "$log"
 passed=$(grep -cE '^\s*--- PASS' "$log" || true)
 failed=$(grep -cE '^\s*--- FAIL' "$log" || true)
 skipped=$(grep -cE '^\s*--- SKIP' "$log" || true)
