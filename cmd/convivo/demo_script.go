@@ -24,6 +24,7 @@ type step struct {
 // (through the scheduler's RunDue, with its claims), then the script's
 // steps of that hour, each followed by the bot going quiet.
 func (d *demo) play(ctx context.Context) error {
+	d.introduce()
 	steps := d.script()
 	slices.SortStableFunc(steps, func(a, b step) int { return a.at.Compare(b.at) })
 	start := d.clock.Now()
@@ -109,6 +110,23 @@ func (d *demo) script() []step {
 	add(d.at(2, 11, 0), d.stranger)
 	add(d.at(2, 21, 0), d.matchAtDesk)
 	return steps
+}
+
+// introduce tells who lives in the district when the demo starts.
+func (d *demo) introduce() {
+	w := d.world
+	d.tr.dayLine(d.clock.Now())
+	d.note("Il distretto %s: %d persone (con chi ospita e gli operatori), %d case. %s è l'assistente sociale, %s si occupa della mediazione abitativa.",
+		"The %s district: %d people (hosts and staff included), %d homes. %s is the social worker, %s the housing mediator.",
+		demoDistrict, w.people, len(w.homes), w.worker.person.DisplayName, w.mediator.person.DisplayName)
+	for _, hh := range w.households {
+		var names []string
+		for _, a := range hh.residents {
+			names = append(names, a.label)
+		}
+		d.note("Nella casa %s vivono insieme da sette settimane: %s.", "In home %s, living together for seven weeks: %s.",
+			hh.home.Code, strings.Join(names, ", "))
+	}
 }
 
 // say makes a sends text to the bot and waits until the bot is quiet.

@@ -36,11 +36,13 @@ type actor struct {
 
 // world is who lives in the demo's district.
 type world struct {
-	actors    map[int64]*actor // by Telegram id
-	worker    *actor           // the social worker who follows the newcomers
-	mediator  *actor
-	newcomers []*actor // invited people, in id order
-	homes     []housing.Home
+	actors     map[int64]*actor // by Telegram id
+	worker     *actor           // the social worker who follows the newcomers
+	mediator   *actor
+	newcomers  []*actor // invited people, in id order
+	homes      []housing.Home
+	households []household // homes where people already live together
+	people     int         // people in the data set
 }
 
 // seed writes a synthetic district to the store, as `convivo seed` and
@@ -76,8 +78,9 @@ func (d *demo) seed(ctx context.Context) error {
 		return fmt.Errorf("demo: seed: %w", err)
 	}
 	d.world = d.newWorld(data)
+	d.world.people = len(data.People)
 	d.tr.name = d.chatName
-	return nil
+	return d.settleHouseholds(ctx, data)
 }
 
 // newWorld makes an actor of everyone bound to Telegram and of the

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/convivo/convivo/housing"
+	"github.com/convivo/convivo/housing/dataset"
+	"github.com/convivo/convivo/rounds"
+)
+
+// household is a home where people already live together when the demo
+// starts.
+type household struct {
+	home      housing.Home
+	placement string
+	residents []*actor
+	// struggling households slowly go wrong: their people stop doing
+	// their tasks and feel worse week by week.
+	struggling bool
+}
+
+// demoHouseholds is how many homes already have people living together.
+const demoHouseholds = 2
+
+// settleHouseholds gives the district its history: two flats where people
+// started living together seven weeks before the demo, through the same
+// steps a mediator takes (proposal, approval, introduction, start), dated
+// then. The second one is the household that will go wrong.
+func (d *demo) settleHouseholds(ctx context.Context, data dataset.Dataset) error {
+	then := d.clock.Now().AddDate(0, 0, -49)
+	weights, err := loadWeights(d.e.cfg)
+	if err != nil {
+		return err
+	}
+	runner := rounds.New(d.store, weights, func() time.Time { return then })
+	by := rounds.Actor{ID: d.world.mediator.person.ID, Role: housing.RoleMediator}
+	used := map[string]bool{}
+	for _, h := range data.Homes {
+		if len(d.world.households) == demoHouseholds {
+			break
+		}
+		if h.Kind != housing.KindFlat || h.Capacity < 2 {
+			continue
+		}
+		members := d.settlers(data, used, min(h.Capacity, 3))
+		if len(members) < 2 {
+			break
+		}
+		hh, err := d.settle1(ctx, runner, by, h, members, then)
+		if err != nil {
+			return err
+		}
+		hh.struggling = len(d.world.households) == demoHouseholds-1
+		d.world.households = append(d.world.households, hh)
+	}
+	return nil
+}
+
+// settlers picks up to n people who can live in a flat: active residents
+// bound to Telegram, with a profile, at most one beneficiary.
+func (d *demo) settlers(data dataset.Dataset, used map[string]bool, n int) []*actor {
+	var out []*actor
+	beneficiary := false
+	for _, rec := range data.People {
+		p := rec.Person
+		a, ok := d.world.actors[p.TelegramID]
+		switch {
+		case !ok || p.TelegramID == 0 || used[p.ID] || rec.Profile == nil || p.Status != housing.StatusActive:
+			continue
+		case p.Role == housing.RoleBeneficiary && beneficiary:
+			continue
+		case p.Role != housing.RoleBeneficiary && p.Role != housing.RoleCoResident:
+			continue
+		}
+		beneficiary = beneficiary || p.Role == housing.RoleBeneficiary
+		used[p.ID] = true
+		out = append(out, a)
+		if len(out) == n {
+			break
+		}
+	}
+	return out
+}
+
+// settle1 makes one household: proposal, approval, introduction, start.
+func (d *demo) settle1(ctx context.Context, runner *rounds.Runner, by rounds.Actor, h housing.Home, members []*actor, then time.Time) (household, error) {
+	hh := household{home: h, residents: members}
+	prop := housing.Proposal{ID: "pr_history_" + h.ID, District: h.District, Kind: h.Kind, HomeID: h.ID,
+		Score: 800, Status: housing.ProposalPending, CreatedAt: then}
+	for _, a := range members {
+		prop.Members = append(prop.Members, a.person.ID)
+	}
+	slices.Sort(prop.Members)
+	if err := d.store.CreateProposal(ctx, &prop); err != nil {
+		return hh, fmt.Errorf("demo: history of %s: %w", h.ID, err)
+	}
+	pl, err := runner.Approve(ctx, prop.ID, by)
+	if err == nil {
+		_, err = runner.Introduce(ctx, pl.ID, by)
+	}
+	if err == nil {
+		_, err = runner.Start(ctx, pl.ID, by, rounds.StartOptions{ExitGoal: "own ERP flat"})
+	}
+	if err != nil {
+		return hh, fmt.Errorf("demo: history of %s: %w", h.ID, err)
+	}
+	hh.placement = pl.ID
+	return hh, nil
+}
