@@ -225,9 +225,20 @@ func realStoreHandling(t *testing.T, h household, s housing.Store, svc *warning.
 	if seq, ok := housing.VerifyChain(log); !ok {
 		t.Errorf("audit chain broken at %d", seq)
 	}
+	// The store keeps pseudonyms in the log; PseudonymOwner resolves them.
+	owner := func(id string) string {
+		if !housing.IsPseudonym(id) {
+			return id
+		}
+		p, err := s.PseudonymOwner(t.Context(), id)
+		if err != nil {
+			t.Errorf("PseudonymOwner(%s) = %v", id, err)
+		}
+		return p
+	}
 	var actions []string
 	for _, e := range log {
-		actions = append(actions, e.Action+" "+e.Actor+" "+e.Subject)
+		actions = append(actions, e.Action+" "+owner(e.Actor)+" "+owner(e.Subject))
 	}
 	wantActions := []string{}
 	for _, x := range []string{warning.ActionAck + " " + worker, warning.ActionRead + " " + mediator} {
