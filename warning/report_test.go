@@ -79,8 +79,13 @@ func TestReportThenScan(t *testing.T) {
 	h.load(m, "pl_1")
 	s := newService(t, m, o, warning.Config{})
 	ev := housing.Event{PlacementID: "pl_1", PersonID: "luca", Kind: housing.EventTalk, At: h.day(8, 2).Add(15 * time.Hour)}
-	if _, ok, err := s.Report(t.Context(), ev); err != nil || !ok {
+	a, ok, err := s.Report(t.Context(), ev)
+	if err != nil || !ok {
 		t.Fatalf("Report = %v, %v; want an alert", ok, err)
+	}
+	d, err := s.Details(t.Context(), a.ID, who(t, h, worker))
+	if err != nil || len(d.Events) != 1 || d.Events[0].Kind != housing.EventTalk || d.Alert.EventID != d.Events[0].ID {
+		t.Errorf("Details = %+v, %v; want the alert with its event", d, err)
 	}
 	now := h.night(8, 3)
 	seen(t, m, now)
