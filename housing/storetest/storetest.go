@@ -47,6 +47,10 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ConcurrentOutboxClaim", testConcurrentClaim},
 		{"ConcurrentRedeem", testConcurrentRedeem},
 		{"ConcurrentApproveLastPlace", testConcurrentApprove},
+		{"AuditPseudonyms", testAuditPseudonyms},
+		{"Erasure", testErasure},
+		{"Retention", testRetention},
+		{"RetentionDryRunAndKeepAll", testRetentionDry},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
