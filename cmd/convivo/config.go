@@ -23,6 +23,16 @@ type Config struct {
 	LogFormat     string            // CONVIVO_LOG_FORMAT: text or json
 	Listen        string            // CONVIVO_LISTEN: health and metrics listener
 	WeightsFile   string            // CONVIVO_WEIGHTS: matching weights config (JSON)
+	// EscalateAfter is CONVIVO_ESCALATION_AFTER: how long an alert may
+	// stay unacknowledged before it goes to the district's mediators, and
+	// again before it goes to the admins (default 48h).
+	EscalateAfter time.Duration
+	DataKey       string            // CONVIVO_DATA_KEY: "kid:base64key[,kid2:base64key2]", the first seals (see loadKeyring)
+	DataKeyFile   string            // CONVIVO_DATA_KEY_FILE: a file holding the same, mode 0600
+	// Retention is the default policy with CONVIVO_RETENTION
+	// ("checkins=24m,placements=5y,...") and CONVIVO_AUDIT_RETENTION
+	// ("24m", at least 24 months) applied on top.
+	Retention housing.RetentionPolicy
 }
 
 // LoadConfig reads the configuration from getenv.
@@ -45,6 +55,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogFormat:     get("CONVIVO_LOG_FORMAT", "text"),
 		Listen:        get("CONVIVO_LISTEN", "127.0.0.1:8080"),
 		WeightsFile:   get("CONVIVO_WEIGHTS", ""),
+		DataKey:       get("CONVIVO_DATA_KEY", ""),
+		DataKeyFile:   get("CONVIVO_DATA_KEY_FILE", ""),
+	}
+	esc := get("CONVIVO_ESCALATION_AFTER", "48h")
+	var err error
+	if c.EscalateAfter, err = time.ParseDuration(esc); err != nil || c.EscalateAfter < time.Hour {
+		return Config{}, fmt.Errorf("CONVIVO_ESCALATION_AFTER=%q: want a duration of at least 1h, e.g. 48h", esc)
 	}
 	tz := get("CONVIVO_TIMEZONE", "Europe/Rome")
 	loc, err := time.LoadLocation(tz)
@@ -54,6 +71,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.Timezone = loc
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return Config{}, fmt.Errorf("CONVIVO_LOG_FORMAT=%q: want text or json", c.LogFormat)
+	}
+	if c.Retention, err = loadRetention(get("CONVIVO_RETENTION", ""), get("CONVIVO_AUDIT_RETENTION", "")); err != nil {
+		return Config{}, err
 	}
 	return c, nil
 }
