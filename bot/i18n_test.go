@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"regexp"
@@ -19,16 +20,34 @@ import (
 	"github.com/convivo/convivo/housing"
 )
 
-// readCatalog returns the messages of one language.
+// readCatalog returns the messages of one language: <lang>.json and every
+// feature's <feature>.<lang>.json. An id defined twice fails the test.
 func readCatalog(t *testing.T, lang housing.Lang) map[string]string {
 	t.Helper()
-	raw, err := locales.ReadFile("locales/" + string(lang) + ".json")
+	files, err := fs.Glob(locales, "locales/*.json")
 	if err != nil {
-		t.Fatalf("read %s catalog: %v", lang, err)
+		t.Fatal(err)
 	}
-	var m map[string]string
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatalf("%s catalog is not a flat JSON object of strings: %v", lang, err)
+	m := map[string]string{}
+	for _, f := range files {
+		base := strings.TrimPrefix(f, "locales/")
+		if base != string(lang)+".json" && !strings.HasSuffix(base, "."+string(lang)+".json") {
+			continue
+		}
+		raw, err := locales.ReadFile(f)
+		if err != nil {
+			t.Fatalf("read %s catalog: %v", f, err)
+		}
+		var part map[string]string
+		if err := json.Unmarshal(raw, &part); err != nil {
+			t.Fatalf("%s catalog is not a flat JSON object of strings: %v", f, err)
+		}
+		for id, text := range part {
+			if _, dup := m[id]; dup {
+				t.Errorf("%s: message %q is defined twice", f, id)
+			}
+			m[id] = text
+		}
 	}
 	return m
 }
@@ -139,7 +158,7 @@ func sourceMessageIDs(t *testing.T) []string {
 	}
 	namespaces := []string{"stranger", "slow_down", "command", "use_buttons", "unknown_text", "button", "help",
 		"cancel", "invite", "start", "error", "consent", "privacy", "interview", "btn", "text", "summary", "date",
-		"lang", "opt", "accept"}
+		"lang", "opt", "accept", "rota", "outing", "checkin", "prefs", "task"}
 	idRE := regexp.MustCompile(`^[a-z_]+(\.[a-z0-9_+-]+)+$`)
 	var ids []string
 	fset := token.NewFileSet()

@@ -51,6 +51,8 @@ func callerRoles() []housing.Role {
 func permissions() map[housing.Role][]action {
 	resident := []action{actStart, actHelp, actProfile, actLanguage, actPrivacy, actCancel, actInterview}
 	staff := []action{actStart, actHelp, actLanguage, actPrivacy, actCancel}
+	resident = append(resident, actRota, actChores, actOuting, actCheckIn, actPrefs) // house life
+	staff = append(staff, actOuting)                                                 // outings for homes of a district
 	return map[housing.Role][]action{
 		roleStranger:             {actStart},
 		roleInvited:              {actStart, actHelp, actLanguage, actCancel, actConsent},
@@ -58,7 +60,7 @@ func permissions() map[housing.Role][]action {
 		housing.RoleBeneficiary:  resident,
 		housing.RoleCoResident:   resident,
 		housing.RoleHost:         resident,
-		housing.RoleMediator:     staff,
+		housing.RoleMediator:     append(slices.Clone(staff), actRota),
 		housing.RoleSocialWorker: append(slices.Clone(staff), actInvite),
 		housing.RoleAdmin:        append(slices.Clone(staff), actInvite, actInviteStaff),
 	}
@@ -83,6 +85,10 @@ func commands() []command {
 		{"start", actStart},
 		{"help", actHelp},
 		{"profilo", actProfile},
+		{"turni", actRota},
+		{"fatto", actChores},
+		{"uscita", actOuting},
+		{"promemoria", actPrefs},
 		{"lingua", actLanguage},
 		{"privacy", actPrivacy},
 		{"annulla", actCancel},
@@ -92,7 +98,8 @@ func commands() []command {
 
 // commandAliases are the English names accepted for the Italian commands.
 func commandAliases() map[string]string {
-	return map[string]string{"profile": "profilo", "language": "lingua", "cancel": "annulla", "invite": "invita"}
+	return map[string]string{"profile": "profilo", "language": "lingua", "cancel": "annulla", "invite": "invita",
+		"rota": "turni", "done": "fatto", "outing": "uscita", "reminders": "promemoria"}
 }
 
 // lookupCommand returns the command named name (an alias allowed).

@@ -188,12 +188,12 @@ func TestCommandsPerRole(t *testing.T) {
 		roleStranger:             "start",
 		roleInvited:              "start help lingua annulla",
 		rolePaused:               "start help lingua privacy",
-		housing.RoleBeneficiary:  "start help profilo lingua privacy annulla",
-		housing.RoleCoResident:   "start help profilo lingua privacy annulla",
-		housing.RoleHost:         "start help profilo lingua privacy annulla",
-		housing.RoleMediator:     "start help lingua privacy annulla",
-		housing.RoleSocialWorker: "start help lingua privacy annulla invita",
-		housing.RoleAdmin:        "start help lingua privacy annulla invita",
+		housing.RoleBeneficiary:  "start help profilo turni fatto uscita promemoria lingua privacy annulla",
+		housing.RoleCoResident:   "start help profilo turni fatto uscita promemoria lingua privacy annulla",
+		housing.RoleHost:         "start help profilo turni fatto uscita promemoria lingua privacy annulla",
+		housing.RoleMediator:     "start help turni uscita lingua privacy annulla",
+		housing.RoleSocialWorker: "start help uscita lingua privacy annulla invita",
+		housing.RoleAdmin:        "start help uscita lingua privacy annulla invita",
 	}
 	for _, role := range callerRoles() {
 		var names []string

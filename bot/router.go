@@ -29,6 +29,7 @@ func (b *Bot) onMessage(ctx context.Context, m *tgbotapi.Message) {
 		b.replyError(ctx, m.Chat.ID, langFromCode(m.From.LanguageCode), err, scopeGeneral)
 		return
 	}
+	b.markSeen(ctx, c)
 	if name, args, ok := parseCommand(m.Text); ok {
 		b.onCommand(ctx, c, name, args)
 		return
@@ -81,6 +82,14 @@ func (b *Bot) onCommand(ctx context.Context, c *caller, name, args string) {
 		b.cmdCancel(ctx, c)
 	case actInvite:
 		b.cmdInvite(ctx, c)
+	case actRota:
+		b.cmdRota(ctx, c)
+	case actChores:
+		b.cmdDone(ctx, c)
+	case actOuting:
+		b.cmdOuting(ctx, c)
+	case actPrefs:
+		b.cmdPrefs(ctx, c)
 	}
 }
 
@@ -113,6 +122,12 @@ func (b *Bot) onText(ctx context.Context, c *caller, text string) {
 		b.refuseStranger(ctx, c)
 	case c.conv.Flow == flowInterview && allowed(c.role, actInterview):
 		b.interviewText(ctx, c, text)
+	case c.conv.Flow == flowOuting && allowed(c.role, actOuting):
+		b.outingText(ctx, c, text)
+	case c.conv.Flow == flowCheckIn && allowed(c.role, actCheckIn):
+		b.checkInText(ctx, c, text)
+	case c.conv.Flow == flowRota && allowed(c.role, actRota):
+		b.rotaText(ctx, c, text)
 	case c.conv.Flow == flowConsent || c.conv.Flow == flowInvite:
 		b.reply(ctx, c, b.t(c, "use_buttons", nil))
 	case c.role == rolePaused:
@@ -159,6 +174,7 @@ func (b *Bot) onCallback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
 		answer = b.errorText(ctx, lang, err, scopeGeneral)
 		return
 	}
+	b.markSeen(ctx, c)
 	answer = b.dispatchPress(ctx, c, press{actionID: id, action: a, option: option, msg: cq.Message})
 }
 
@@ -186,6 +202,19 @@ func (b *Bot) dispatchPress(ctx context.Context, c *caller, p press) string {
 		return b.onPrivacyButton(ctx, c, p)
 	case actProfile:
 		return b.onChangeButton(ctx, c, p)
+	case actRota:
+		return b.onRotaButton(ctx, c, p)
+	case actChores:
+		return b.onChoreButton(ctx, c, p)
+	case actOuting:
+		if p.action.Kind == kindFlow {
+			return b.onOutingFlowButton(ctx, c, p)
+		}
+		return b.onOutingButton(ctx, c, p)
+	case actCheckIn:
+		return b.onCheckInButton(ctx, c, p)
+	case actPrefs:
+		return b.onPrefsButton(ctx, c, p)
 	}
 	return b.t(c, "button.stale", nil)
 }
@@ -201,6 +230,16 @@ func pressAction(c *caller, p press) action {
 		return actPrivacy
 	case kindChange:
 		return actProfile
+	case kindRota:
+		return actRota
+	case kindChore:
+		return actChores
+	case kindRSVP, kindAttend:
+		return actOuting
+	case kindCheckIn:
+		return actCheckIn
+	case kindPrefs:
+		return actPrefs
 	case kindFlow:
 		if c.conv.Keyboard != p.actionID {
 			return ""
@@ -212,6 +251,8 @@ func pressAction(c *caller, p press) action {
 			return actInterview
 		case flowInvite:
 			return actInvite
+		case flowOuting:
+			return actOuting
 		}
 	}
 	return ""
