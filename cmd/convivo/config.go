@@ -27,8 +27,8 @@ type Config struct {
 	// stay unacknowledged before it goes to the district's mediators, and
 	// again before it goes to the admins (default 48h).
 	EscalateAfter time.Duration
-	DataKey       string            // CONVIVO_DATA_KEY: "kid:base64key[,kid2:base64key2]", the first seals (see loadKeyring)
-	DataKeyFile   string            // CONVIVO_DATA_KEY_FILE: a file holding the same, mode 0600
+	DataKey       string // CONVIVO_DATA_KEY: "kid:base64key[,kid2:base64key2]", the first seals (see loadKeyring)
+	DataKeyFile   string // CONVIVO_DATA_KEY_FILE: a file holding the same, mode 0600
 	// Retention is the default policy with CONVIVO_RETENTION
 	// ("checkins=24m,placements=5y,...") and CONVIVO_AUDIT_RETENTION
 	// ("24m", at least 24 months) applied on top.

@@ -256,14 +256,26 @@ type exportDoc struct {
 func cmdExport(ctx context.Context, e *env, args []string) error {
 	fs := flagsFor(e, "export")
 	storeFlags(e, fs)
-	var district string
+	var district, person string
+	var withCare bool
 	fs.StringVar(&district, "district", "", "only this district")
+	fs.StringVar(&person, "person", "", "only this person's own data, for them (see rights.go)")
+	fs.BoolVar(&withCare, "with-care", false, "with --person: include the care team's fields")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	d, err := districtFlag(e, district)
 	if err != nil {
 		return err
+	}
+	if person != "" {
+		if d != "" || !housing.ValidID(person) {
+			return usagef("export: --person takes a person id, without --district")
+		}
+		return withStore(ctx, e, func(s housing.Store) error { return exportPerson(ctx, e.stdout, s, person, withCare) })
+	}
+	if withCare {
+		return usagef("export: --with-care goes with --person (a full export includes the care fields)")
 	}
 	return withStore(ctx, e, func(s housing.Store) error {
 		doc, err := collectExport(ctx, s, d)

@@ -45,11 +45,15 @@ func commands() []command {
 		{"demo", "[--data DIR] [--out DIR] [--lang it|en] [--days 30] [--seed 1] [--speed N]", "play a simulated month of the whole service against a fake Telegram: no token needed", cmdDemo},
 		{"seed", "[--people N] [--homes M] [--seed S] [--format json|csv] [--out DIR]", "write a deterministic synthetic data set", cmdSeed},
 		{"import", "people|homes|all FILE [--dry-run]", "import people or homes from CSV or JSON, all or nothing", cmdImport},
-		{"export", "[--district D]", "write everything as JSON (staff use)", cmdExport},
+		{"export", "[--district D] | --person ID [--with-care]", "write everything, or one person's own data, as JSON", cmdExport},
 		{"people", "[--district D] [--role R] [--status S]", "list people", cmdPeople},
 		{"homes", "[--district D] [--kind K] [--free]", "list homes", cmdHomes},
 		{"match", "[--district D] [--kind K] [--json] [--dry-run]", "run a matching round and store its proposals as pending", cmdMatch},
 		{"invite", "--role R --district D [--person ID] [--ttl 72h]", "create a one-time invitation link", cmdInvite},
+		{"audit", "verify | --person ID", "check the audit log's hash chain, or list who looked at a person's data", cmdAudit},
+		{"erase", "--person ID [--yes] [--force]", "erase a person everywhere (right to erasure); without --yes, show what would go", cmdErase},
+		{"retention", "[--dry-run]", "delete and redact what the retention policy no longer keeps", cmdRetention},
+		{"rotate-key", "[--generate KID]", "re-seal encrypted data under the first key of CONVIVO_DATA_KEY, or print a new key", cmdRotateKey},
 		{"solve", "PROBLEM < instance.json", "run one solver on a JSON instance (assignment, matching, roommates, stable-marriage, hospital-resident, groups)", cmdSolve},
 	}
 }

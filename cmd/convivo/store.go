@@ -12,16 +12,22 @@ import (
 )
 
 // openStore opens Redis when CONVIVO_REDIS_URL is set, and the embedded
-// file at CONVIVO_DATA otherwise.
+// file at CONVIVO_DATA otherwise, with the data keyring (loadKeyring).
+// Data already sealed and no key, or the wrong key, is a one-line error
+// wrapping seal.ErrNoKey, seal.ErrUnknownKey or seal.ErrWrongKey.
 func openStore(ctx context.Context, cfg Config) (housing.Store, error) {
+	keys, err := loadKeyring(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.RedisURL != "" {
-		s, err := redisstore.Open(ctx, cfg.RedisURL, redisstore.Options{Namespace: cfg.RedisPrefix})
+		s, err := redisstore.Open(ctx, cfg.RedisURL, redisstore.Options{Namespace: cfg.RedisPrefix, Keyring: keys})
 		if err != nil {
 			return nil, fmt.Errorf("open redis store: %w", err)
 		}
 		return s, nil
 	}
-	s, err := boltstore.Open(cfg.DataPath, boltstore.Options{Timeout: 300 * time.Millisecond})
+	s, err := boltstore.Open(cfg.DataPath, boltstore.Options{Timeout: 300 * time.Millisecond, Keyring: keys})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", cfg.DataPath, err)
 	}
