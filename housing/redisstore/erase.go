@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/convivo/convivo/housing"
 	"github.com/convivo/convivo/housing/internal/index"
-	"github.com/convivo/convivo/housing/seal"
 )
 
 // eraser is one ErasePerson.
@@ -173,7 +173,11 @@ func rewriteKind[T any](ctx context.Context, e *eraser, k kind[T]) error {
 		}
 		for i, v := range vals {
 			str, _ := v.(string)
-			if !strings.Contains(str, e.id) && !seal.IsSealed([]byte(str)) {
+			plain, err := e.s.keys.Unwrap([]byte(str), e.s.aad(keys[i]))
+			if err != nil {
+				return fmt.Errorf("open %s: %w", keys[i], err)
+			}
+			if !bytes.Contains(plain, []byte(e.id)) {
 				continue
 			}
 			if err := rewriteRecord(ctx, e, k, keys[i], chunk[i]); err != nil {
