@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/convivo/convivo/housing"
 	"github.com/convivo/convivo/housing/boltstore"
@@ -77,5 +78,49 @@ func TestErasureLeavesNoResidue(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// benchPopulated opens a sealed store holding 650 people (storetest.Populate).
+func benchPopulated(b *testing.B) *boltstore.Store {
+	b.Helper()
+	k, err := seal.Parse("k1:" + "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"), boltstore.Options{Keyring: k})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if err := storetest.Populate(b.Context(), s, 650); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkErasePerson erases one person from a sealed store of 650
+// people: a scan of every record kind, then the compaction of the file.
+func BenchmarkErasePerson(b *testing.B) {
+	s := benchPopulated(b)
+	i := 0
+	for b.Loop() {
+		if err := storetest.EraseOne(b.Context(), s, i); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkRetentionDryRun decides the fate of every record of a sealed
+// store of 650 people (2,600 check-ins), opening each.
+func BenchmarkRetentionDryRun(b *testing.B) {
+	s := benchPopulated(b)
+	policy := housing.DefaultRetentionPolicy()
+	now := time.Now()
+	for b.Loop() {
+		if _, err := s.ApplyRetention(b.Context(), policy, now, true); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

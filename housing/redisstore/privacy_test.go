@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/convivo/convivo/housing"
 	"github.com/convivo/convivo/housing/redisstore"
@@ -109,5 +110,50 @@ func TestErasureLeavesNoResidue(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// benchPopulated opens a sealed store on a fresh namespace holding 650
+// people (storetest.Populate).
+func benchPopulated(b *testing.B) *redisstore.Store {
+	b.Helper()
+	url := redisURL(b)
+	s := newTestStore(b, func(o redisstore.Options) (*redisstore.Store, error) {
+		k, err := seal.Parse("k1:" + "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=")
+		if err != nil {
+			return nil, err
+		}
+		o.Keyring = k
+		return redisstore.Open(b.Context(), url, o)
+	})
+	if err := storetest.Populate(b.Context(), s, 650); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkErasePerson erases one person from a sealed namespace of 650
+// people: a read of every record kind, one transaction per change.
+func BenchmarkErasePerson(b *testing.B) {
+	s := benchPopulated(b)
+	i := 0
+	for b.Loop() {
+		if err := storetest.EraseOne(b.Context(), s, i); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkRetentionDryRun decides the fate of every record of a sealed
+// namespace of 650 people (2,600 check-ins), opening each.
+func BenchmarkRetentionDryRun(b *testing.B) {
+	s := benchPopulated(b)
+	policy := housing.DefaultRetentionPolicy()
+	now := time.Now()
+	for b.Loop() {
+		if _, err := s.ApplyRetention(b.Context(), policy, now, true); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
