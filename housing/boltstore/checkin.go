@@ -11,7 +11,7 @@ import (
 	"github.com/convivo/convivo/housing/internal/index"
 )
 
-// checkIns describes how weekly check-ins are stored.
+// checkIns describes how weekly check-ins are stored, sealed.
 func (s *Store) checkIns() kind[housing.CheckIn] {
 	return kind[housing.CheckIn]{
 		name: "check-in", bucket: bucketCheckIns, idField: "id", prefix: "ci",

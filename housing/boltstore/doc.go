@@ -28,6 +28,9 @@
 //	alerts       alert id       → housing.Alert
 //	risk         placement id + "\x00" + At (8 bytes, big-endian Unix
 //	             nanoseconds) → housing.Risk
+//	meta         "sealed" → the seal marker; "audit.anchor" → housing.AuditAnchor
+//	pseudonyms   person id      → their audit pseudonym
+//	pseudonyms.rev  pseudonym   → person id
 //
 // Secondary indexes are the ones package housing/internal/index defines,
 // one bucket per index, named after it ("person.district",
@@ -86,6 +89,44 @@
 // records and entries, freeing their keys. OutboxDepth is the number of
 // entries in outbox.due. The three buckets are created by the first write
 // to the outbox, so files written before it existed open unchanged.
+//
+// # Encryption at rest
+//
+// With Options.Keyring, the sensitive values are sealed (housing/seal,
+// AES-256-GCM): profiles, care fields, check-ins, events, alerts and risk
+// scores whole, with the additional data "bucket/id" ("risk/" and the key
+// for scores); state values after their expiry prefix ("state/" and the
+// key); a pending outbox message in its record's "sealed" field
+// ("outbox/" and the key). Keys, indexes and the other records stay in
+// clear: ids, dates, statuses, homes, and people's names, case codes and
+// Telegram ids. A value in clear is read as it is, so a file switches to
+// encryption by opening it with a keyring and running RotateKey, which
+// seals whatever is not sealed under the active key.
+//
+// The first Open with a keyring writes the marker: a known text sealed
+// under the active key. Open without a keyring then fails with
+// seal.ErrNoKey, and with a keyring that cannot open the marker with
+// seal.ErrUnknownKey or seal.ErrWrongKey. RotateKey moves the marker to
+// the active key once every value is re-sealed.
+//
+// # Audit pseudonyms, erasure, retention
+//
+// AppendAudit stores pseudonyms in place of person ids
+// (housing.PseudonymizeAudit); the pseudonyms buckets map each person to
+// their pseudonym and back, and the audit.subject index is keyed by
+// pseudonym. ErasePerson runs in one transaction: it deletes the person's
+// records and mapping and rewrites every other record that names them
+// (housing.PseudonymizeJSON), moving index entries. ApplyRetention runs
+// in one transaction too (a read transaction for a dry run); pruning the
+// audit log deletes its oldest entries and records their last Seq and Hash
+// as the anchor under meta.
+//
+// bbolt never overwrites a page in place: an old version of a changed or
+// deleted record stays in the file's free pages until reused. So
+// ErasePerson, RotateKey and an ApplyRetention that changed anything then
+// compact the file: they copy the live records to path + ".compact",
+// rename it over the file and reopen it, holding every other call back
+// meanwhile.
 //
 // The file is locked by the process that opens it; a second Open fails
 // after Options.Timeout with ErrLocked rather than waiting.

@@ -11,7 +11,7 @@ import (
 	"github.com/convivo/convivo/housing/internal/index"
 )
 
-// events describes how reported events are stored.
+// events describes how reported events are stored, sealed.
 func (s *Store) events() kind[housing.Event] {
 	return kind[housing.Event]{
 		name: "event", bucket: bucketEvents, idField: "id", prefix: "ev",
@@ -23,7 +23,7 @@ func (s *Store) events() kind[housing.Event] {
 	}
 }
 
-// alerts describes how alerts are stored.
+// alerts describes how alerts are stored, sealed.
 func (s *Store) alerts() kind[housing.Alert] {
 	return kind[housing.Alert]{
 		name: "alert", bucket: bucketAlerts, idField: "id", prefix: "al",

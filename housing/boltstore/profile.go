@@ -9,7 +9,8 @@ import (
 	"github.com/convivo/convivo/housing"
 )
 
-// profiles describes how profiles are stored: by person id.
+// profiles describes how profiles are stored: by person id, sealed
+// under the store's keyring.
 func (s *Store) profiles() kind[housing.Profile] {
 	return kind[housing.Profile]{
 		name: "profile", bucket: bucketProfiles, idField: "person_id",
@@ -20,7 +21,8 @@ func (s *Store) profiles() kind[housing.Profile] {
 	}
 }
 
-// careInfos describes how care-team fields are stored: by person id.
+// careInfos describes how care-team fields are stored: by person id,
+// sealed under the store's keyring.
 func (s *Store) careInfos() kind[housing.CareInfo] {
 	return kind[housing.CareInfo]{
 		name: "care info", bucket: bucketCare, idField: "person_id",

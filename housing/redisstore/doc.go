@@ -49,6 +49,10 @@
 //	{ns}:outbox:msg:<key>         HASH: status "pending", message (JSON), person; once marked, status ("sent", "failed"), done_at, reason
 //	{ns}:outbox:due               ZSET of the pending messages' keys, scored by due time in Unix milliseconds
 //	{ns}:outbox:person:<id>       SET of the keys of a person's pending messages
+//	{ns}:meta:sealed              the seal marker (see Encryption at rest)
+//	{ns}:audit:anchor             HASH seq, hash: where retention left the audit log
+//	{ns}:pseudonym:<person id>    STRING: the person's audit pseudonym
+//	{ns}:pseudonym-owner:<ps>     STRING: the person id behind a pseudonym
 //
 // The receipts make TakeState and ClaimState safe to repeat: go-redis
 // resends a command whose reply timed out, and the resent call, carrying
@@ -88,6 +92,36 @@
 // window of the person's or home's sorted set; the other house-life lists
 // intersect index sets like the rest, and all of them sort what they load
 // by their time (Due, At, Week or CreatedAt), then id.
+//
+// # Encryption at rest
+//
+// With Options.Keyring, the sensitive values are sealed (housing/seal,
+// AES-256-GCM), with the key without its namespace as additional data:
+// the profile, care, checkin, event and alert records whole, state values,
+// the "message" field of an outbox hash, and each risk score (additional
+// data: key, ':', field). Key names, index sets, sorted sets and the other
+// records hold ids, dates and statuses, which are not health data; so do
+// the append-only file and the snapshots Redis writes of them. A value in
+// clear is read as it is, and RotateKey seals it. The first Open with a
+// keyring sets {ns}:meta:sealed; an Open without one, or with one that
+// cannot open it, fails with seal.ErrNoKey, seal.ErrUnknownKey or
+// seal.ErrWrongKey. RotateKey re-seals key by key, each in its own
+// optimistic transaction, then moves the marker.
+//
+// # Audit pseudonyms, erasure, retention
+//
+// AppendAudit stores pseudonyms in place of person ids; a new pseudonym's
+// two mapping keys are written in the same transaction as the entry.
+// ErasePerson is a sequence of atomic steps (one record, or one key, at a
+// time): the pseudonym mapping is made sure of first, the person's own
+// records are deleted, every other record that names them is rewritten
+// with the pseudonym, their outbox hashes and state keys are deleted, and
+// the mapping and the person record go last, so a failed erasure is
+// finished by repeating it. ApplyRetention likewise decides record by
+// record; pruning the audit log deletes its oldest entries and sets
+// {ns}:audit:anchor in one transaction. Deleted values leave Redis's
+// memory at once, but stay in the append-only file and in snapshots until
+// they are rewritten (BGREWRITEAOF) or expire from backups.
 //
 // Index names and the entries each record puts in them come from
 // housing/internal/index, which boltstore uses too.
