@@ -220,6 +220,9 @@ func TestAuditVerifyRedis(t *testing.T) {
 	rdb.Set(ctx, ns+"audit:2", v, 0)
 	c.mustRun("", "audit", "verify")
 	rdb.Del(ctx, ns+"audit:3")
+	if code, _, errs := c.run("", "audit", "verify"); code != 1 || !strings.Contains(errs, "head names seq 3") {
+		t.Errorf("audit verify after deleting the last entry = exit %d, %q; want 1 and the head's seq", code, errs)
+	}
 	c.mustRun("", "invite", "--role", "mediator", "--district", "Bologna")
 	if code, _, errs := c.run("", "audit", "verify"); code != 1 || !strings.Contains(errs, "broken at seq 3") {
 		t.Errorf("audit verify after deleting entry 3 = exit %d, %q; want 1 and seq 3", code, errs)

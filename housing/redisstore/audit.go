@@ -203,29 +203,58 @@ func (s *Store) auditAnchor(ctx context.Context, c redis.Cmdable) (housing.Audit
 	return a, nil
 }
 
-// AuditChain returns the anchor and every entry after it, in Seq order. A
-// missing entry is left out, so VerifyChainFrom finds the gap. It reads
-// the anchor before and after the entries and starts again if retention
-// moved it meanwhile.
+// AuditChain returns the anchor and every entry after it up to the head,
+// in Seq order. A missing entry is left out, so VerifyChainFrom finds the
+// gap; entries missing at the end, which no chain shows, are an error
+// here, since the head still names the last entry written. It starts
+// again if retention moved the anchor meanwhile.
 func (s *Store) AuditChain(ctx context.Context) (housing.AuditAnchor, []housing.AuditEntry, error) {
 	for range 10 {
-		before, err := s.auditAnchor(ctx, s.rdb)
+		anchor, es, head, err := s.readChain(ctx)
 		if err != nil {
 			return housing.AuditAnchor{}, nil, fmt.Errorf("redisstore: audit chain: %w", err)
-		}
-		es, err := s.AuditLog(ctx, housing.AuditFilter{})
-		if err != nil {
-			return housing.AuditAnchor{}, nil, err
 		}
 		after, err := s.auditAnchor(ctx, s.rdb)
 		if err != nil {
 			return housing.AuditAnchor{}, nil, fmt.Errorf("redisstore: audit chain: %w", err)
 		}
-		if before == after {
-			return before, es, nil
+		if after != anchor {
+			continue
 		}
+		last := anchor
+		if len(es) > 0 {
+			last = housing.AuditAnchor{Seq: es[len(es)-1].Seq, Hash: es[len(es)-1].Hash}
+		}
+		if last != head && head.Seq > anchor.Seq {
+			return anchor, es, fmt.Errorf("redisstore: audit chain: the log ends at seq %d but its head names seq %d: entries were removed or altered", last.Seq, head.Seq)
+		}
+		return anchor, es, nil
 	}
 	return housing.AuditAnchor{}, nil, fmt.Errorf("redisstore: audit chain: the log kept changing: %w", housing.ErrConflict)
+}
+
+// readChain reads the anchor, the head, and the entries between them.
+func (s *Store) readChain(ctx context.Context) (anchor housing.AuditAnchor, es []housing.AuditEntry, head housing.AuditAnchor, err error) {
+	if anchor, err = s.auditAnchor(ctx, s.rdb); err != nil {
+		return
+	}
+	vals, err := s.rdb.HMGet(ctx, s.auditHeadKey(), "seq", "hash").Result()
+	if err != nil {
+		return
+	}
+	if str, ok := vals[0].(string); ok {
+		if head.Seq, err = strconv.ParseInt(str, 10, 64); err != nil {
+			return
+		}
+	}
+	head.Hash, _ = vals[1].(string)
+	var keys []string
+	for seq := anchor.Seq + 1; seq <= head.Seq; seq++ {
+		keys = append(keys, s.auditKey(seq))
+	}
+	es, err = loadMany[housing.AuditEntry](ctx, s, keys)
+	slices.SortFunc(es, func(a, b housing.AuditEntry) int { return cmp.Compare(a.Seq, b.Seq) })
+	return
 }
 
 // pruneAudit removes the entries before horizon that start the log,
