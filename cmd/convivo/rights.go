@@ -222,21 +222,23 @@ func botActionOf(telegramID int64) func(key string, value []byte) bool {
 
 // previewErasure says what erasing p would remove, and changes nothing.
 func previewErasure(ctx context.Context, w io.Writer, s housing.Store, p housing.Person, open []housing.Placement) error {
-	var errs [6]error
-	_, errs[0] = s.Profile(ctx, p.ID)
-	_, errs[1] = s.CareInfo(ctx, p.ID)
-	consents, err2 := s.Consents(ctx, p.ID)
-	checkins, err3 := s.CheckIns(ctx, housing.CheckInFilter{PersonID: p.ID})
-	events, err4 := s.Events(ctx, housing.EventFilter{PersonID: p.ID})
-	placements, err5 := s.ListPlacements(ctx, housing.PlacementFilter{PersonID: p.ID})
-	errs[2], errs[3], errs[4], errs[5] = err2, err3, err4, err5
-	for i, err := range errs {
-		if err != nil && !(i < 2 && errors.Is(err, housing.ErrNotFound)) {
-			return fmt.Errorf("erase: %w", err)
+	has := func(_ any, err error) (string, error) {
+		if errors.Is(err, housing.ErrNotFound) {
+			return "none", nil
 		}
+		return "yes", err
+	}
+	profile, err1 := has(s.Profile(ctx, p.ID))
+	care, err2 := has(s.CareInfo(ctx, p.ID))
+	consents, err3 := s.Consents(ctx, p.ID)
+	checkins, err4 := s.CheckIns(ctx, housing.CheckInFilter{PersonID: p.ID})
+	events, err5 := s.Events(ctx, housing.EventFilter{PersonID: p.ID})
+	placements, err6 := s.ListPlacements(ctx, housing.PlacementFilter{PersonID: p.ID})
+	if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+		return fmt.Errorf("erase: %w", err)
 	}
 	fmt.Fprintf(w, "Erasing %s (%s) would delete their person record, profile (%s), care fields (%s), %d consent records, %d check-ins, %d reports, their invitations, queued messages and conversation state,\n",
-		p.Label(), p.ID, yesNo(errs[0] == nil), yesNo(errs[1] == nil), len(consents), len(checkins), len(events))
+		p.Label(), p.ID, profile, care, len(consents), len(checkins), len(events))
 	fmt.Fprintf(w, "and put a pseudonym in their place in %d placements (%d open), proposals, homes, rotas, outings, alerts and others' care fields. The audit log keeps its entries, no longer linked to them.\n",
 		len(placements), len(open))
 	fmt.Fprintln(w, "Nothing was changed. Run again with --yes to erase; it cannot be undone.")
