@@ -220,8 +220,9 @@ func (b *Bot) updateCheckIn(ctx context.Context, personID, plid, week string, ch
 func (b *Bot) checkInText(ctx context.Context, c *caller, text string) {
 	rest, ok := strings.CutPrefix(c.conv.Step, "note:")
 	plid, week, ok2 := strings.Cut(rest, ":")
-	if !ok || !ok2 {
-		b.endCheckIn(ctx, c)
+	now := b.cfg.Now()
+	if !ok || !ok2 || (week != housing.ISOWeek(now, b.cfg.Location) && week != housing.ISOWeek(now.AddDate(0, 0, -7), b.cfg.Location)) {
+		b.endCheckIn(ctx, c) // a note is for this week's or last week's answer, not an old one
 		b.reply(ctx, c, b.t(c, "unknown_text", nil))
 		return
 	}
@@ -229,7 +230,6 @@ func (b *Bot) checkInText(ctx context.Context, c *caller, text string) {
 		b.reply(ctx, c, b.t(c, "checkin.note_too_long", map[string]int{"Max": housing.MaxNoteRunes}))
 		return
 	}
-	now := b.cfg.Now()
 	err := b.updateCheckIn(ctx, c.person.ID, plid, week, func(ci *housing.CheckIn) error {
 		return ci.Answer(ci.Mood, text, ci.WantsTalk, now)
 	})

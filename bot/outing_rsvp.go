@@ -192,7 +192,10 @@ func (b *Bot) askAttendance(ctx context.Context, o *housing.Outing) error {
 		return fmt.Errorf("bot: organiser of %s: %w", o.ID, err)
 	}
 	ids := attendees(o)
-	sel := strings.Repeat("1", len(ids)) // everyone who said yes or maybe came, until told otherwise
+	if len(ids) == 0 {
+		return nil // nobody said they would come: nothing to ask
+	}
+	sel := strings.Repeat("1", min(len(ids), maxOptions-1)) // everyone who said yes or maybe came, until told otherwise
 	rows, err := b.attendanceRows(ctx, &org, o, sel)
 	if err != nil {
 		return err

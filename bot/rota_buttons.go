@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/convivo/convivo/housing"
@@ -175,7 +176,8 @@ func (b *Bot) offer(ctx context.Context, h *household, a *housing.Assignment, t 
 			{label: b.tr.T(q.Language, "rota.btn_take", nil), option: "take:" + a.ID},
 			{label: b.tr.T(q.Language, "rota.btn_pass", nil), option: "pass:" + a.ID},
 		}}
-		n := notice{key: "offer:" + a.ID + ":" + q.ID, kind: "offer", text: text, kbKind: kindChore, rows: rows}
+		key := "offer:" + a.ID + ":" + strconv.FormatInt(a.CantAt.Unix(), 36) + ":" + q.ID // offered again after another "can't"
+		n := notice{key: key, kind: "offer", text: text, kbKind: kindChore, rows: rows}
 		if err := b.notify(ctx, q, n); err != nil {
 			errs = append(errs, err)
 			continue
@@ -220,7 +222,7 @@ func (b *Bot) onOffer(ctx context.Context, c *caller, p press, verb, id string) 
 	if asker := h.person(from); asker != nil {
 		text := b.tr.T(asker.Language, "rota.taken", map[string]string{"Name": c.person.DisplayName,
 			"Task": b.assignmentTask(asker.Language, tasks, &a)})
-		if err := b.notify(ctx, asker, notice{key: "taken:" + a.ID, kind: "offer", text: text}); err != nil {
+		if err := b.notify(ctx, asker, notice{key: "taken:" + a.ID + ":" + c.person.ID, kind: "offer", text: text}); err != nil {
 			b.logger.ErrorContext(ctx, "bot: tell who asked", "assignment", a.ID, "err", err)
 		}
 	}

@@ -326,35 +326,15 @@ func (b *Bot) handOver(ctx context.Context, h *household, personID string, until
 	if err != nil || len(as) == 0 {
 		return wrapErr("tasks to hand over", err)
 	}
-	tasks, err := b.store.Tasks(ctx, h.home.ID)
-	if err != nil {
-		return fmt.Errorf("bot: tasks of %s: %w", h.home.ID, err)
-	}
-	prefs, err := b.allPrefs(ctx, h)
+	plan, err := b.planWithout(ctx, h, as)
 	if err != nil {
 		return err
 	}
-	ledger, err := b.ledger(ctx, h.home.ID)
-	if err != nil {
-		return err
-	}
-	members := h.members(prefs, now)
-	plans := map[time.Time]map[string]string{} // week -> assignment id -> holder
 	var errs []error
 	for i := range as {
 		a := &as[i]
-		if a.Status != housing.AssignmentAssigned && a.Status != housing.AssignmentSwapped {
-			continue
-		}
-		week := housing.WeekStart(a.Due, nil)
-		if plans[week] == nil {
-			plans[week] = map[string]string{}
-			for _, x := range housing.AssignWeek(tasks, members, ledger, week) {
-				plans[week][x.ID] = x.PersonID
-			}
-		}
-		to := plans[week][a.ID]
-		if to == "" || to == personID {
+		to := plan[a.ID]
+		if to == "" || to == personID || (a.Status != housing.AssignmentAssigned && a.Status != housing.AssignmentSwapped) {
 			continue
 		}
 		if a.AssignedTo == personID {
@@ -367,4 +347,35 @@ func (b *Bot) handOver(ctx context.Context, h *household, personID string, until
 		errs = append(errs, wrapErr("hand over "+a.ID, b.store.PutAssignment(ctx, a)))
 	}
 	return errors.Join(errs...)
+}
+
+// planWithout returns who the rota would give each of as to with the
+// household as it is now (someone away paused): assignment id -> person.
+func (b *Bot) planWithout(ctx context.Context, h *household, as []housing.Assignment) (map[string]string, error) {
+	tasks, err := b.store.Tasks(ctx, h.home.ID)
+	if err != nil {
+		return nil, fmt.Errorf("bot: tasks of %s: %w", h.home.ID, err)
+	}
+	prefs, err := b.allPrefs(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	ledger, err := b.ledger(ctx, h.home.ID)
+	if err != nil {
+		return nil, err
+	}
+	members := h.members(prefs, b.cfg.Now())
+	plan := map[string]string{}
+	weeks := map[time.Time]bool{}
+	for _, a := range as {
+		week := housing.WeekStart(a.Due, nil)
+		if weeks[week] {
+			continue
+		}
+		weeks[week] = true
+		for _, x := range housing.AssignWeek(tasks, members, ledger, week) {
+			plan[x.ID] = x.PersonID
+		}
+	}
+	return plan, nil
 }
