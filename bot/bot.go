@@ -11,6 +11,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/convivo/convivo/housing"
+	"github.com/convivo/convivo/matching"
 )
 
 // ConsentTextVersion names the version of the privacy notice people accept;
@@ -64,6 +65,9 @@ type Config struct {
 	// as a request to talk to their worker (housing.EventTalk), e.g. to
 	// raise an early-warning alert at once.
 	OnEvent func(ctx context.Context, e housing.Event)
+	// Weights score the rounds mediators run from chat (/abbina) and the
+	// nightly round; the zero value means the defaults everywhere.
+	Weights matching.WeightsConfig
 }
 
 func (c Config) withDefaults() Config {

@@ -53,6 +53,8 @@ func permissions() map[housing.Role][]action {
 	staff := []action{actStart, actHelp, actLanguage, actPrivacy, actCancel}
 	resident = append(resident, actRota, actChores, actOuting, actCheckIn, actPrefs) // house life
 	staff = append(staff, actOuting)                                                 // outings for homes of a district
+	resident = append(resident, actIntro)                                            // answering an introduction
+	review := []action{actProposals, actPlacements, actRound, actReview}             // mediator review (review.go)
 	return map[housing.Role][]action{
 		roleStranger:             {actStart},
 		roleInvited:              {actStart, actHelp, actLanguage, actCancel, actConsent},
@@ -60,7 +62,7 @@ func permissions() map[housing.Role][]action {
 		housing.RoleBeneficiary:  resident,
 		housing.RoleCoResident:   resident,
 		housing.RoleHost:         resident,
-		housing.RoleMediator:     append(slices.Clone(staff), actRota),
+		housing.RoleMediator:     append(append(slices.Clone(staff), actRota), review...),
 		housing.RoleSocialWorker: append(slices.Clone(staff), actInvite),
 		housing.RoleAdmin:        append(slices.Clone(staff), actInvite, actInviteStaff),
 	}
@@ -93,13 +95,18 @@ func commands() []command {
 		{"privacy", actPrivacy},
 		{"annulla", actCancel},
 		{"invita", actInvite},
+		{"proposte", actProposals},
+		{"convivenze", actPlacements},
+		{"convivenza", actPlacements},
+		{"abbina", actRound},
 	}
 }
 
 // commandAliases are the English names accepted for the Italian commands.
 func commandAliases() map[string]string {
 	return map[string]string{"profile": "profilo", "language": "lingua", "cancel": "annulla", "invite": "invita",
-		"rota": "turni", "done": "fatto", "outing": "uscita", "reminders": "promemoria"}
+		"rota": "turni", "done": "fatto", "outing": "uscita", "reminders": "promemoria",
+		"proposals": "proposte", "placements": "convivenze", "placement": "convivenza", "match": "abbina"}
 }
 
 // lookupCommand returns the command named name (an alias allowed).

@@ -191,7 +191,7 @@ func TestCommandsPerRole(t *testing.T) {
 		housing.RoleBeneficiary:  "start help profilo turni fatto uscita promemoria lingua privacy annulla",
 		housing.RoleCoResident:   "start help profilo turni fatto uscita promemoria lingua privacy annulla",
 		housing.RoleHost:         "start help profilo turni fatto uscita promemoria lingua privacy annulla",
-		housing.RoleMediator:     "start help turni uscita lingua privacy annulla",
+		housing.RoleMediator:     "start help turni uscita lingua privacy annulla proposte convivenze convivenza abbina",
 		housing.RoleSocialWorker: "start help uscita lingua privacy annulla invita",
 		housing.RoleAdmin:        "start help uscita lingua privacy annulla invita",
 	}

@@ -90,6 +90,12 @@ func (b *Bot) onCommand(ctx context.Context, c *caller, name, args string) {
 		b.cmdOuting(ctx, c)
 	case actPrefs:
 		b.cmdPrefs(ctx, c)
+	case actProposals:
+		b.cmdProposals(ctx, c)
+	case actPlacements:
+		b.cmdPlacements(ctx, c, cmd.name, args)
+	case actRound:
+		b.cmdRound(ctx, c, args)
 	}
 }
 
@@ -128,6 +134,8 @@ func (b *Bot) onText(ctx context.Context, c *caller, text string) {
 		b.checkInText(ctx, c, text)
 	case c.conv.Flow == flowRota && allowed(c.role, actRota):
 		b.rotaText(ctx, c, text)
+	case c.conv.Flow == flowReview && allowed(c.role, actReview):
+		b.reviewText(ctx, c, text)
 	case c.conv.Flow == flowConsent || c.conv.Flow == flowInvite:
 		b.reply(ctx, c, b.t(c, "use_buttons", nil))
 	case c.role == rolePaused:
@@ -215,6 +223,10 @@ func (b *Bot) dispatchPress(ctx context.Context, c *caller, p press) string {
 		return b.onCheckInButton(ctx, c, p)
 	case actPrefs:
 		return b.onPrefsButton(ctx, c, p)
+	case actReview:
+		return b.onReviewButton(ctx, c, p)
+	case actIntro:
+		return b.onIntroButton(ctx, c, p)
 	}
 	return b.t(c, "button.stale", nil)
 }
@@ -240,6 +252,10 @@ func pressAction(c *caller, p press) action {
 		return actCheckIn
 	case kindPrefs:
 		return actPrefs
+	case kindReview:
+		return actReview
+	case kindIntro:
+		return actIntro
 	case kindFlow:
 		if c.conv.Keyboard != p.actionID {
 			return ""
@@ -253,6 +269,8 @@ func pressAction(c *caller, p press) action {
 			return actInvite
 		case flowOuting:
 			return actOuting
+		case flowReview:
+			return actReview
 		}
 	}
 	return ""

@@ -37,6 +37,8 @@ type conversation struct {
 	Explained []string         `json:"why,omitempty"`     // questions whose reason was given
 
 	Role housing.Role `json:"role,omitempty"` // /invita: the role chosen
+
+	Review *reviewStep `json:"review,omitempty"` // flowReview: what the mediator is typing for (review.go)
 }
 
 func convKey(telegramID int64) string { return "conv:" + strconv.FormatInt(telegramID, 10) }
