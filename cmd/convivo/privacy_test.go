@@ -314,6 +314,17 @@ func TestErase(t *testing.T) {
 	if v := c.mustRun("", "audit", "verify"); !strings.Contains(v, "chain intact") {
 		t.Errorf("audit verify after erase = %q", v)
 	}
+	st, err := openStore(t.Context(), mustConfig(t, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.GetState(t.Context(), f.ActionForThem); !errors.Is(err, housing.ErrNotFound) {
+		t.Errorf("the bot's button action for the erased person survived: %v", err)
+	}
+	if _, err := st.GetState(t.Context(), "act:other"); err != nil {
+		t.Errorf("someone else's button action went too: %v", err)
+	}
+	st.Close()
 	if code, _, _ := c.run("", "erase", "--person", m.PersonID, "--yes"); code != 1 {
 		t.Errorf("erasing again = exit %d; want 1 (no such person)", code)
 	}
