@@ -8,4 +8,7 @@
 // test with errors.Is, and the storage contract, Store. It does no I/O;
 // implementations live in boltstore (the embedded default) and redisstore
 // (production), and storetest holds the one contract suite both must pass.
+// The contract's Privacy part (privacy.go, retention.go) covers erasure,
+// retention, the audit log's pseudonyms and anchor, and key rotation; the
+// stores seal health data with package seal.
 package housing
