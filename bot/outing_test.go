@@ -26,28 +26,7 @@ func TestOutingWaitlistRemindersAttendance(t *testing.T) {
 	h := newLifeHarness(t)
 	f := h.flat(701, "Anna", "Luca", "Sara")
 	anna, luca, sara := f.users[0], f.users[1], f.users[2]
-	h.addPerson(710, housing.RoleMediator)
-	med := h.user(710, "it")
-	h.at(2026, time.November, 26, 10, 0)
-
-	med.say("/uscita")
-	med.expect("Come si chiama l'uscita")
-	med.say("Passeggiata ai Giardini")
-	med.expect("Quando?")
-	med.say("31/11 15:30")
-	med.expect("Non ho capito la data")
-	med.say("5/12 15:30")
-	med.expect("Dove vi trovate")
-	med.say("Porta Santo Stefano")
-	med.expect("Chi inviti?")
-	med.press("BO-H701")
-	med.press("Fatto")
-	med.expect("Quanti posti")
-	med.say("2")
-	med.expect("Ecco l'invito")
-	med.press("Sì, manda l'invito")
-	med.expect("Ho invitato 3 persone")
-
+	med := mediatorInvites(h, 710, "BO-H701")
 	h.deliver()
 	for _, u := range f.users {
 		if m := u.expect("Un'uscita di gruppo"); !strings.Contains(m.Text, "Porta Santo Stefano") || !strings.Contains(m.Text, "15:30") {
@@ -110,6 +89,33 @@ func TestOutingWaitlistRemindersAttendance(t *testing.T) {
 	if !h.hasAction("life.outing-attendance") {
 		t.Errorf("the mediator's attendance was not audited")
 	}
+}
+
+// mediatorInvites has a mediator create an outing on Saturday 5 December
+// at 15:30 with two places for the home coded home, and returns them.
+func mediatorInvites(h *lifeHarness, tid int64, home string) *tgUser {
+	h.t.Helper()
+	h.addPerson(tid, housing.RoleMediator)
+	med := h.user(tid, "it")
+	h.at(2026, time.November, 26, 10, 0)
+	med.say("/uscita")
+	med.expect("Come si chiama l'uscita")
+	med.say("Passeggiata ai Giardini")
+	med.expect("Quando?")
+	med.say("31/11 15:30")
+	med.expect("Non ho capito la data")
+	med.say("5/12 15:30")
+	med.expect("Dove vi trovate")
+	med.say("Porta Santo Stefano")
+	med.expect("Chi inviti?")
+	med.press(home)
+	med.press("Fatto")
+	med.expect("Quanti posti")
+	med.say("2")
+	med.expect("Ecco l'invito")
+	med.press("Sì, manda l'invito")
+	med.expect("Ho invitato 3 persone")
+	return med
 }
 
 func TestResidentInvitesTheirHome(t *testing.T) {

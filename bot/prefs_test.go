@@ -70,7 +70,13 @@ func TestPrefsMenu(t *testing.T) {
 	if n := len(anna.texts(reminderText)); n == 0 {
 		t.Errorf("Anna got no reminder at 18:00")
 	}
+}
 
+func TestAwayAndBack(t *testing.T) {
+	h := newLifeHarness(t)
+	f := h.flat(931, "Anna", "Luca")
+	anna, annaID := f.users[0], f.people[0].ID
+	h.at(2026, time.December, 14, 10, 0)
 	anna.say("/promemoria")
 	anna.expect("Ecco come ti scrivo")
 	anna.press("🧳 Sono via per un po'")
@@ -149,9 +155,15 @@ func TestRotaEditing(t *testing.T) {
 			t.Errorf("no audit entry %s", a)
 		}
 	}
+}
 
-	// A mediator of the district sees the home by case codes, and the look
-	// is audited; a mediator elsewhere does not see it.
+// TestMediatorSeesRota: a mediator of the district sees a home's rota by
+// case codes, and the look is audited; a mediator elsewhere does not see
+// it.
+func TestMediatorSeesRota(t *testing.T) {
+	h := newLifeHarness(t)
+	h.flat(911, "Anna", "Luca")
+	h.at(2026, time.December, 1, 10, 0)
 	h.addPerson(920, housing.RoleMediator)
 	med := h.user(920, "it")
 	med.say("/turni")
