@@ -14,6 +14,9 @@ import (
 // maxAlertsListed bounds the alerts /allerte shows at once.
 const maxAlertsListed = 20
 
+// auditAlertList is the audit action of listing alerts with /allerte.
+const auditAlertList = "alert.list"
+
 // minAlertPrefix is the shortest start of an alert id /allerta accepts.
 const minAlertPrefix = 6
 
@@ -76,7 +79,7 @@ func (b *Bot) alertListLine(ctx context.Context, c *caller, a housing.Alert) (st
 		return "", err
 	}
 	for _, r := range pl.Residents {
-		b.audit(ctx, housing.AuditEntry{Actor: c.person.ID, ActorRole: c.person.Role, Action: "alert.list",
+		b.audit(ctx, housing.AuditEntry{Actor: c.person.ID, ActorRole: c.person.Role, Action: auditAlertList,
 			Record: "alert/" + a.ID, Subject: r, Purpose: warning.AuditPurpose})
 	}
 	t := b.alertText()
@@ -176,7 +179,8 @@ func (b *Bot) onAlertButton(ctx context.Context, c *caller, p press) string {
 	case "cancel":
 		b.endAlertFlow(ctx, c)
 		b.editText(ctx, c.chatID, p.msg.MessageID, p.msg.Text+"\n→ "+p.label())
-		return b.t(c, "cancel.alert", nil)
+		b.reply(ctx, c, b.t(c, "cancel.alert", nil))
+		return ""
 	}
 	return b.t(c, "button.stale", nil)
 }

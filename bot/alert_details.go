@@ -40,7 +40,7 @@ func (b *Bot) alertDetailsText(ctx context.Context, lang housing.Lang, d warning
 		"Placement": alertPlacement(d.Placement), "District": d.Placement.District}))
 	line(b.tr.T(lang, "alert.details.id", map[string]any{"ID": a.ID}))
 	line(t.Status(lang, a, codes))
-	line(b.tr.T(lang, "alert.card.people", map[string]any{"Codes": alertResidentLabels(d, codes)}))
+	line(b.tr.T(lang, "alert.details.people", map[string]any{"Codes": alertResidentLabels(d, codes)}))
 	line("\n" + b.tr.T(lang, "alert.card.signals", nil))
 	for _, r := range t.Reasons(lang, a, codes) {
 		line("• " + r)

@@ -65,6 +65,12 @@ type Config struct {
 	// as a request to talk to their worker (housing.EventTalk), e.g. to
 	// raise an early-warning alert at once.
 	OnEvent func(ctx context.Context, e housing.Event)
+	// Warning is the early-warning service behind /segnala, /allerte,
+	// /allerta and the alert buttons (alert.go); since the service needs
+	// the Bot as its Notifier, it may also be given later with SetWarning.
+	// Nil: reports are stored without an alert, and the staff commands
+	// say the service is not available.
+	Warning Warning
 	// Weights score the rounds mediators run from chat (/abbina) and the
 	// nightly round; the zero value means the defaults everywhere.
 	Weights matching.WeightsConfig

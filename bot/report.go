@@ -204,7 +204,7 @@ func (b *Bot) onReportButton(ctx context.Context, c *caller, p press) string {
 	switch {
 	case verb == "cancel":
 		b.endReport(ctx, c)
-		return b.t(c, "cancel.report", nil)
+		b.reply(ctx, c, b.t(c, "cancel.report", nil))
 	case verb == "pl" && c.conv.Step == reportStepPlace:
 		return b.pickReportPlace(ctx, c, arg)
 	case verb == "kind" && c.conv.Step == reportStepKind && slices.Contains(reportKinds(c.person.Role), housing.EventKind(arg)):

@@ -55,6 +55,8 @@ func permissions() map[housing.Role][]action {
 	staff = append(staff, actOuting)                                                 // outings for homes of a district
 	resident = append(resident, actIntro)                                            // answering an introduction
 	review := []action{actProposals, actPlacements, actRound, actReview}             // mediator review (review.go)
+	resident = append(resident, actReport)                                           // /segnala (report.go)
+	staff = append(staff, actAlerts)                                                 // early warning (alert.go)
 	return map[housing.Role][]action{
 		roleStranger:             {actStart},
 		roleInvited:              {actStart, actHelp, actLanguage, actCancel, actConsent},
@@ -62,7 +64,7 @@ func permissions() map[housing.Role][]action {
 		housing.RoleBeneficiary:  resident,
 		housing.RoleCoResident:   resident,
 		housing.RoleHost:         resident,
-		housing.RoleMediator:     append(append(slices.Clone(staff), actRota), review...),
+		housing.RoleMediator:     append(append(slices.Clone(staff), actRota, actReport), review...),
 		housing.RoleSocialWorker: append(slices.Clone(staff), actInvite),
 		housing.RoleAdmin:        append(slices.Clone(staff), actInvite, actInviteStaff),
 	}
@@ -91,6 +93,7 @@ func commands() []command {
 		{"fatto", actChores},
 		{"uscita", actOuting},
 		{"promemoria", actPrefs},
+		{"segnala", actReport},
 		{"lingua", actLanguage},
 		{"privacy", actPrivacy},
 		{"annulla", actCancel},
@@ -99,6 +102,8 @@ func commands() []command {
 		{"convivenze", actPlacements},
 		{"convivenza", actPlacements},
 		{"abbina", actRound},
+		{"allerte", actAlerts},
+		{"allerta", actAlerts},
 	}
 }
 
@@ -106,7 +111,8 @@ func commands() []command {
 func commandAliases() map[string]string {
 	return map[string]string{"profile": "profilo", "language": "lingua", "cancel": "annulla", "invite": "invita",
 		"rota": "turni", "done": "fatto", "outing": "uscita", "reminders": "promemoria",
-		"proposals": "proposte", "placements": "convivenze", "placement": "convivenza", "match": "abbina"}
+		"proposals": "proposte", "placements": "convivenze", "placement": "convivenza", "match": "abbina",
+		"report": "segnala", "alerts": "allerte", "alert": "allerta"}
 }
 
 // lookupCommand returns the command named name (an alias allowed).

@@ -188,12 +188,12 @@ func TestCommandsPerRole(t *testing.T) {
 		roleStranger:             "start",
 		roleInvited:              "start help lingua annulla",
 		rolePaused:               "start help lingua privacy",
-		housing.RoleBeneficiary:  "start help profilo turni fatto uscita promemoria lingua privacy annulla",
-		housing.RoleCoResident:   "start help profilo turni fatto uscita promemoria lingua privacy annulla",
-		housing.RoleHost:         "start help profilo turni fatto uscita promemoria lingua privacy annulla",
-		housing.RoleMediator:     "start help turni uscita lingua privacy annulla proposte convivenze convivenza abbina",
-		housing.RoleSocialWorker: "start help uscita lingua privacy annulla invita",
-		housing.RoleAdmin:        "start help uscita lingua privacy annulla invita",
+		housing.RoleBeneficiary:  "start help profilo turni fatto uscita promemoria segnala lingua privacy annulla",
+		housing.RoleCoResident:   "start help profilo turni fatto uscita promemoria segnala lingua privacy annulla",
+		housing.RoleHost:         "start help profilo turni fatto uscita promemoria segnala lingua privacy annulla",
+		housing.RoleMediator:     "start help turni uscita segnala lingua privacy annulla proposte convivenze convivenza abbina allerte allerta",
+		housing.RoleSocialWorker: "start help uscita lingua privacy annulla invita allerte allerta",
+		housing.RoleAdmin:        "start help uscita lingua privacy annulla invita allerte allerta",
 	}
 	for _, role := range callerRoles() {
 		var names []string

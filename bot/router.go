@@ -96,6 +96,10 @@ func (b *Bot) onCommand(ctx context.Context, c *caller, name, args string) {
 		b.cmdPlacements(ctx, c, cmd.name, args)
 	case actRound:
 		b.cmdRound(ctx, c, args)
+	case actReport:
+		b.cmdReport(ctx, c)
+	case actAlerts:
+		b.cmdAlerts(ctx, c, cmd.name, args)
 	}
 }
 
@@ -136,6 +140,10 @@ func (b *Bot) onText(ctx context.Context, c *caller, text string) {
 		b.rotaText(ctx, c, text)
 	case c.conv.Flow == flowReview && allowed(c.role, actReview):
 		b.reviewText(ctx, c, text)
+	case c.conv.Flow == flowReport && allowed(c.role, actReport):
+		b.reportNoteText(ctx, c, text)
+	case c.conv.Flow == flowAlert && allowed(c.role, actAlerts):
+		b.alertNoteText(ctx, c, text)
 	case c.conv.Flow == flowConsent || c.conv.Flow == flowInvite:
 		b.reply(ctx, c, b.t(c, "use_buttons", nil))
 	case c.role == rolePaused:
@@ -227,6 +235,10 @@ func (b *Bot) dispatchPress(ctx context.Context, c *caller, p press) string {
 		return b.onReviewButton(ctx, c, p)
 	case actIntro:
 		return b.onIntroButton(ctx, c, p)
+	case actReport:
+		return b.onReportButton(ctx, c, p)
+	case actAlerts:
+		return b.onAlertButton(ctx, c, p)
 	}
 	return b.t(c, "button.stale", nil)
 }
@@ -256,6 +268,8 @@ func pressAction(c *caller, p press) action {
 		return actReview
 	case kindIntro:
 		return actIntro
+	case kindAlert:
+		return actAlerts
 	case kindFlow:
 		if c.conv.Keyboard != p.actionID {
 			return ""
@@ -271,6 +285,8 @@ func pressAction(c *caller, p press) action {
 			return actOuting
 		case flowReview:
 			return actReview
+		case flowReport:
+			return actReport
 		}
 	}
 	return ""

@@ -39,6 +39,8 @@ type conversation struct {
 	Role housing.Role `json:"role,omitempty"` // /invita: the role chosen
 
 	Review *reviewStep `json:"review,omitempty"` // flowReview: what the mediator is typing for (review.go)
+
+	Report *reportDraft `json:"report,omitempty"` // flowReport: the report being written (report.go)
 }
 
 func convKey(telegramID int64) string { return "conv:" + strconv.FormatInt(telegramID, 10) }
