@@ -125,25 +125,19 @@ func (b *Bot) setMeeting(ctx context.Context, c *caller, pl housing.Placement, a
 		b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral)
 		return
 	}
-	people, _, err := b.concernedPeople(ctx, pl)
-	if err != nil {
-		b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral)
-		return
-	}
-	key := "meeting:" + pl.ID + ":" + strconv.FormatInt(m.At.Unix(), 10) + ":"
-	for i := range people {
-		lang := personLang(&people[i])
-		text := b.tr.T(lang, "review.meet.people", map[string]any{"Name": people[i].DisplayName, "Date": b.dayText(m.At),
-			"Time": b.timeText(m.At), "Place": m.Place})
-		if err := b.tellPerson(ctx, &people[i], key+people[i].ID, "introduction", text, "", nil); err != nil {
-			b.logger.ErrorContext(ctx, "bot: tell meeting", slog.Any("err", err))
-		}
-	}
+	b.tellMeeting(ctx, pl, m)
 	b.sendReviewRows(ctx, c, b.t(c, "review.meet.done", map[string]any{"Date": b.dayText(m.At), "Time": b.timeText(m.At),
 		"Place": m.Place}), [][]button{
 		{{b.t(c, "review.btn.trial", nil), "trial:" + pl.ID}, {b.t(c, "review.btn.start", nil), "start:" + pl.ID}},
 		{{b.t(c, "review.btn.end", nil), "end:" + pl.ID}},
 	})
+}
+
+// tellMeeting tells everyone concerned by pl when and where they meet,
+// once per meeting time.
+func (b *Bot) tellMeeting(ctx context.Context, pl housing.Placement, m rounds.Meeting) {
+	b.tellConcerned(ctx, pl, "meeting:"+pl.ID+":"+strconv.FormatInt(m.At.Unix(), 10), "review.meet.people",
+		map[string]any{"Date": b.dayText(m.At), "Time": b.timeText(m.At), "Place": m.Place})
 }
 
 // sendReviewRows sends text with mediator buttons.

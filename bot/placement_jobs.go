@@ -36,12 +36,14 @@ func (b *Bot) NightlyRoundJob(ctx context.Context, slot time.Time) error {
 // PlacementJob follows proposals and placements up, for one slot: pending
 // proposals no mediator was sent yet (a round from the command line) go to
 // their district's mediators; approved placements not yet introduced (an
-// approval from the command line) are introduced; placements whose review
+// approval from the command line) are introduced; meetings, trials and
+// starts set at a desk in the last day are told to the people concerned
+// (each message once, whichever way it was set); placements whose review
 // date came are put under review and their mediators asked to extend or
 // end them; trials that ended are brought to their mediators. Suggested
 // spec: "*/15 * * * *".
 func (b *Bot) PlacementJob(ctx context.Context, slot time.Time) error {
-	errs := []error{b.sendPending(ctx), b.introduceApproved(ctx)}
+	errs := []error{b.sendPending(ctx), b.introduceApproved(ctx), b.deskNews(ctx)}
 	errs = append(errs, b.dueReviews(ctx), b.endedTrials(ctx))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("bot: placement job %s: %w", slot.Format(time.RFC3339), err)
@@ -75,6 +77,40 @@ func (b *Bot) introduceApproved(ctx context.Context) error {
 			by = pl.History[0].By
 		}
 		b.introduce(ctx, pl, by)
+	}
+	return nil
+}
+
+// newsWindow is how far back PlacementJob looks for changes made at a desk
+// that the people concerned have not been told.
+const newsWindow = 24 * time.Hour
+
+// deskNews tells the people concerned about meetings, trials and starts
+// set outside the chat. The keys are those the chat uses, so nobody hears
+// anything twice.
+func (b *Bot) deskNews(ctx context.Context) error {
+	pls, err := b.store.ListPlacements(ctx, housing.PlacementFilter{OpenOnly: true})
+	if err != nil {
+		return fmt.Errorf("bot: open placements: %w", err)
+	}
+	now := b.cfg.Now()
+	for _, pl := range pls {
+		last := housing.Transition{}
+		if len(pl.History) > 0 {
+			last = pl.History[len(pl.History)-1]
+		}
+		recent := last.To == pl.Status && now.Sub(last.At) < newsWindow
+		switch {
+		case pl.Status == housing.PlacementIntroduced:
+			if m, err := b.runner().Meeting(ctx, pl.ID); err == nil && m.At.After(now) {
+				b.tellMeeting(ctx, pl, m)
+			}
+		case pl.Status == housing.PlacementTrial && recent:
+			b.tellConcerned(ctx, pl, "trial:"+pl.ID, "review.trial.people", map[string]any{"Date": b.dayText(pl.TrialEnd)})
+		case pl.Status == housing.PlacementActive && recent &&
+			(last.From == housing.PlacementIntroduced || last.From == housing.PlacementTrial):
+			b.tellConcerned(ctx, pl, "start:"+pl.ID, "review.start.people", nil)
+		}
 	}
 	return nil
 }

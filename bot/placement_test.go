@@ -54,8 +54,19 @@ func TestPlacementJobAfterTheCommandLine(t *testing.T) {
 	for _, u := range []*tgUser{w.marco, w.luca} {
 		u.press("Sì, mi va")
 	}
+	_, err = w.runner().ScheduleMeeting(ctx, pl.ID, w.clock.Now().Add(48*time.Hour), "Biblioteca Salaborsa", desk)
+	noErr(t, "ScheduleMeeting", err)
+	job()
+	w.clock.Advance(72 * time.Hour)
 	_, err = w.runner().Start(ctx, pl.ID, desk, rounds.StartOptions{ExitGoal: "flat for two"})
 	noErr(t, "Start", err)
+	job()
+	job()
+	for _, news := range []string{"Biblioteca Salaborsa", "benvenuti a casa"} {
+		if n := w.luca.sentCount(news); n != 1 {
+			t.Errorf("Luca was told %q %d times; want once", news, n)
+		}
+	}
 
 	w.clock.Advance(183 * 24 * time.Hour)
 	job()
