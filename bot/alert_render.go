@@ -39,6 +39,9 @@ func NewAlertText(loc *time.Location, logger *slog.Logger) (*AlertText, error) {
 // alertText returns the Bot's AlertText.
 func (b *Bot) alertText() *AlertText { return &AlertText{tr: b.tr, loc: b.cfg.Location} }
 
+// Location returns where the AlertText reads dates and times.
+func (t *AlertText) Location() *time.Location { return t.loc }
+
 // Level names an alert level ("🟠 A rischio").
 func (t *AlertText) Level(lang housing.Lang, l housing.AlertLevel) string {
 	return t.tr.T(lang, "alert.level."+string(l), nil)
@@ -113,24 +116,41 @@ func alertCodeOf(codes map[string]string, id string) string {
 }
 
 // alertCodes maps the residents of pl and the persons of a (reasons,
-// acknowledgement, resolution) to their case codes; staff to their label
-// (code and name), as staff screens show colleagues.
+// acknowledgement, resolution) to how staff see them.
 func (b *Bot) alertCodes(ctx context.Context, a housing.Alert, pl housing.Placement) (map[string]string, error) {
+	return AlertCodes(ctx, b.store, a, pl)
+}
+
+// alertPersonCodes maps ids to how staff see them.
+func (b *Bot) alertPersonCodes(ctx context.Context, ids []string) (map[string]string, error) {
+	return personCodes(ctx, b.store, ids)
+}
+
+// People is where AlertCodes reads persons; housing.Store implements it.
+type People interface {
+	Person(ctx context.Context, id string) (housing.Person, error)
+}
+
+// AlertCodes maps the residents of pl and the persons a names (in its
+// reasons, acknowledgement and resolution) to how staff screens show
+// them: residents by case code (their id when they have none), never by
+// name; staff by label (code and name). Unknown ids map to themselves.
+func AlertCodes(ctx context.Context, people People, a housing.Alert, pl housing.Placement) (map[string]string, error) {
 	ids := append([]string{a.AckedBy, a.ResolvedBy}, pl.Residents...)
 	for _, r := range a.Reasons {
 		ids = append(ids, r.PersonID)
 	}
-	return b.alertPersonCodes(ctx, ids)
+	return personCodes(ctx, people, ids)
 }
 
-// alertPersonCodes maps ids to case codes (residents) or labels (staff).
-func (b *Bot) alertPersonCodes(ctx context.Context, ids []string) (map[string]string, error) {
+// personCodes maps ids to case codes (residents) or labels (staff).
+func personCodes(ctx context.Context, people People, ids []string) (map[string]string, error) {
 	codes := map[string]string{}
 	for _, id := range ids {
 		if _, done := codes[id]; done || id == "" {
 			continue
 		}
-		p, err := b.store.Person(ctx, id)
+		p, err := people.Person(ctx, id)
 		switch {
 		case errors.Is(err, housing.ErrNotFound):
 			codes[id] = id

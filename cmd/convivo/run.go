@@ -49,6 +49,7 @@ func commands() []command {
 		{"people", "[--district D] [--role R] [--status S]", "list people", cmdPeople},
 		{"homes", "[--district D] [--kind K] [--free]", "list homes", cmdHomes},
 		{"match", "[--district D] [--kind K] [--json] [--dry-run]", "run a matching round and store its proposals as pending", cmdMatch},
+		{"alerts", "[--district D] [--status S] [--as PERSON_ID] [--lang it|en]", "list early-warning alerts: case codes, level, reasons in plain words, created, status", cmdAlerts},
 		{"proposals", "[--district D] [--status S]", "list proposals (pending by default) with members and decisions", cmdProposals},
 		{"decide", "approve|reject|clear ID [--reason R] [--note N] [--as MEDIATOR_ID]", "approve or reject a proposal, or clear an exclusion", cmdDecide},
 		{"placements", "[--district D] [--status open|all|S]", "list placements with residents and their next date", cmdPlacements},
