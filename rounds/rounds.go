@@ -1,8 +1,18 @@
 // Package rounds runs matching rounds on the store: it gathers the people
 // waiting and the homes with room in a district, the rejections mediators
 // made, and the people already living in those homes; runs matching.Round;
-// and stores the result as pending proposals. The command line (`convivo
-// match`), the mediators' /abbina and the nightly job all go through it.
+// and stores the result as pending proposals, with each proposal's next
+// best options (alternatives.go). The command line (`convivo match`), the
+// mediators' /abbina and the nightly job (nightly.go) all go through it.
+//
+// It also carries what mediators do with proposals, for the bot and the
+// command line alike: approving and rejecting them with a reason, clearing
+// an exclusion (decide.go), asking "why not X?" (whynot.go), and the
+// placement lifecycle that follows an approval — the introduction and its
+// answers, the meeting (intro.go), the trial, the start with an exit goal
+// and a review date, the review, extensions, moving out and the end
+// (placement.go). Every change is version-checked in the store and audited;
+// the words people read are the bot's.
 package rounds
 
 import (
