@@ -104,3 +104,31 @@ func TestPlacementJobAfterTheCommandLine(t *testing.T) {
 	w.medA.say("/convivenze")
 	w.medA.expect("Nessuna convivenza aperta in Bologna")
 }
+
+func TestReviewInEnglish(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	for _, id := range []int64{w.medA.u.ID, w.marco.u.ID} {
+		p, err := w.store.PersonByTelegramID(ctx, id)
+		noErr(t, "PersonByTelegramID", err)
+		p.Language = housing.LangEN
+		noErr(t, "UpdatePerson", w.store.UpdatePerson(ctx, &p))
+	}
+	w.round()
+	card := w.medA.expect("📋 Proposal: BO-H1 (shared flat, Bologna)")
+	if !strings.Contains(card.Text, "Compatibility: 99.6/100") || !strings.Contains(card.Text, "Strongest:") {
+		t.Errorf("English card = %q", card.Text)
+	}
+	msg, _ := w.medA.pressOn("🔎 Details")
+	w.medA.edited(msg, "Every factor (points out of 100)")
+	w.medA.press("✅ Approve")
+	w.flush()
+	ask := w.marco.expect("Would you like to meet?")
+	if !strings.Contains(ask.Text, "suggests you meet Luca, who is also looking for a home in the Bologna area") {
+		t.Errorf("English introduction = %q", ask.Text)
+	}
+	w.luca.expect("Ti andrebbe di incontrarvi?")
+	w.marco.press("No, thank you")
+	w.marco.expect("thank you for telling me")
+	checkPlain(t, w.marco, "Via Segreta")
+}

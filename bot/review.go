@@ -86,8 +86,9 @@ func (b *Bot) notifyProposal(ctx context.Context, p housing.Proposal) error {
 		return err
 	}
 	var errs []error
+	charts := map[housing.Lang][]byte{} // one drawing per language
 	for i := range meds {
-		if err := b.queueProposal(ctx, &meds[i], p); err != nil {
+		if err := b.queueProposal(ctx, &meds[i], p, charts); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -110,8 +111,9 @@ func (b *Bot) districtMediators(ctx context.Context, district string) ([]housing
 	return out, nil
 }
 
-// queueProposal queues the card and the chart of p to mediator med, once.
-func (b *Bot) queueProposal(ctx context.Context, med *housing.Person, p housing.Proposal) error {
+// queueProposal queues the card and the chart of p to mediator med, once;
+// charts caches the drawings per language.
+func (b *Bot) queueProposal(ctx context.Context, med *housing.Person, p housing.Proposal, charts map[housing.Lang][]byte) error {
 	marker := "review:sent:" + p.ID + ":" + med.ID
 	if _, err := b.store.GetState(ctx, marker); err == nil {
 		return nil
@@ -136,7 +138,12 @@ func (b *Bot) queueProposal(ctx context.Context, med *housing.Person, p housing.
 	if err := b.queueOutbox(ctx, m); err != nil {
 		return err
 	}
-	if png := b.proposalChart(lang, p); png != nil {
+	png, ok := charts[lang]
+	if !ok {
+		png = b.proposalChart(lang, p)
+		charts[lang] = png
+	}
+	if png != nil {
 		m = housing.OutboxMessage{Key: key + ":chart", ChatID: med.TelegramID, PersonID: med.ID, Kind: "proposal",
 			Text: b.tr.T(lang, "review.chart.caption", nil), Photo: png, NotBefore: at}
 		if err := b.queueOutbox(ctx, m); err != nil {
