@@ -37,6 +37,12 @@ func (a alertClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// alertQuiet holds every message to a resident for six weeks: staff
+// alerts must not wait for it.
+type alertQuiet struct{}
+
+func (alertQuiet) NextAllowed(t time.Time) time.Time { return t.Add(6 * 7 * 24 * time.Hour) }
+
 // awStart is Monday 14 September 2026, 10:00 UTC: the flat's first day.
 func awStart() time.Time { return time.Date(2026, 9, 14, 10, 0, 0, 0, time.UTC) }
 
@@ -54,7 +60,7 @@ func awNight1() time.Time { return awNight(10, 3) } // Thu 26 Nov: 3 missed, 10 
 func awNight2() time.Time { return awNight(11, 3) } // Thu 3 Dec: 4 missed, 11 weeks, a conflict
 
 // alertWorld is a harness with the early-warning service wired as in
-// production and a flat in Bologna where Anna, Luca (followed by the
+// production (and quiet hours that never end), and a flat in Bologna where Anna, Luca (followed by the
 // social worker Sara) and Marta (followed by nobody) live together since
 // awStart; and the staff around it.
 type alertWorld struct {
@@ -68,7 +74,7 @@ type alertWorld struct {
 
 func newAlertWorld(t *testing.T) *alertWorld {
 	t.Helper()
-	h := newHarness(t, func(c *Config) { c.Location = time.UTC })
+	h := newHarness(t, func(c *Config) { c.Location, c.Quiet = time.UTC, alertQuiet{} })
 	w := &alertWorld{harness: h, people: map[*tgUser]housing.Person{}}
 	w.sw = w.person(801, housing.RoleSocialWorker, housing.DistrictBologna, "Sara")
 	w.sw2 = w.person(802, housing.RoleSocialWorker, housing.DistrictBologna, "Bruno")

@@ -203,6 +203,12 @@ func TestAlertExactlyOnce(t *testing.T) {
 	key := alertQueuedKey(warning.AlertKey(a.ID, sw.ID))
 	alertNoErr(t, "DeleteState", w.store.DeleteState(ctx, key)) // the bot forgot
 	alertNoErr(t, "AlertRaised", w.bot.AlertRaised(ctx, a, w.pl, []housing.Person{sw}, hist))
+	// A crash after the notification, before the service recorded it:
+	// the next escalation run notifies again.
+	alertNoErr(t, "DeleteState", w.store.DeleteState(ctx, "alert-notified:"+a.ID))
+	if rep := w.escalate(awNight1().Add(time.Hour)); rep.Notified != 1 {
+		t.Errorf("Escalate after a lost marker notified %d; want 1 (again)", rep.Notified)
+	}
 	w.flush()
 	if n := len(w.sw.alerts()); n != 1 {
 		t.Errorf("the worker got %d alert messages; want exactly 1", n)
