@@ -235,11 +235,21 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	if n := u.sentCount("Ecco cosa puoi fare"); n != 1 {
 		t.Errorf("the answer arrived %d times; want once", n)
 	}
-	var codes []int
-	for _, c := range h.srv.Calls() {
-		if c.Method == "sendMessage" && c.ChatID == u.u.ID {
-			codes = append(codes, c.Status)
+	// The fake stores a message before it records the call that sent it:
+	// wait for the call log to catch up before reading it.
+	sends := func(calls []telegramtest.Call) []telegramtest.Call {
+		var out []telegramtest.Call
+		for _, c := range calls {
+			if c.Method == "sendMessage" && c.ChatID == u.u.ID {
+				out = append(out, c)
+			}
 		}
+		return out
+	}
+	calls, _ := h.srv.WaitFor(h.ctx(), func(calls []telegramtest.Call) bool { return len(sends(calls)) >= 2 })
+	var codes []int
+	for _, c := range sends(calls) {
+		codes = append(codes, c.Status)
 	}
 	if len(codes) != 2 || codes[0] != http.StatusTooManyRequests || codes[1] != http.StatusOK {
 		t.Errorf("sendMessage statuses = %v; want [429 200]", codes)
