@@ -122,7 +122,7 @@ func (b *Bot) queueAlert(ctx context.Context, a housing.Alert, pl housing.Placem
 		if _, ok := charts[lang]; !ok {
 			charts[lang] = b.alertChart(ctx, lang, pl, history)
 		}
-		text := header(lang) + b.alertCard(lang, a, pl, codes)
+		text := b.alertCard(lang, header(lang), a, pl, codes)
 		if err := b.queueAlertTo(ctx, &p, key(p), a, text, charts[lang]); err != nil {
 			errs = append(errs, err)
 			continue

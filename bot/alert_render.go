@@ -172,14 +172,15 @@ func alertPlacement(pl housing.Placement) string { return cmp.Or(pl.Code, pl.ID)
 // caption (Telegram: 1024).
 const maxAlertCaption = 1000
 
-// alertCard is an alert's message: level and placement, the residents'
-// case codes, the reasons, the score and when. Reasons that do not fit a
-// caption are counted and left to Details.
-func (b *Bot) alertCard(lang housing.Lang, a housing.Alert, pl housing.Placement, codes map[string]string) string {
+// alertCard is an alert's message after header: level and placement,
+// the residents' case codes, the reasons, the score and when. Reasons
+// that do not fit a photo's caption are counted and left to Details.
+func (b *Bot) alertCard(lang housing.Lang, header string, a housing.Alert, pl housing.Placement, codes map[string]string) string {
 	t := b.alertText()
 	reasons := t.Reasons(lang, a, codes)
 	for shown := len(reasons); ; shown-- {
 		var sb strings.Builder
+		sb.WriteString(header)
 		sb.WriteString(b.tr.T(lang, "alert.card.head", map[string]any{"Level": t.Level(lang, a.Level),
 			"Placement": alertPlacement(pl), "District": pl.District}))
 		sb.WriteString("\n" + b.tr.T(lang, "alert.card.people", map[string]any{"Codes": alertResidentCodes(pl, codes)}))

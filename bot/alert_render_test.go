@@ -161,7 +161,10 @@ func TestAlertCardFitsCaption(t *testing.T) {
 	}
 	pl := housing.Placement{ID: "pl_1", Code: "PL-1", District: housing.DistrictBologna, Residents: []string{"p_1", "p_2"}}
 	for _, lang := range catalogLangs() {
-		card := h.bot.alertCard(lang, a, pl, map[string]string{})
+		card := h.bot.alertCard(lang, strings.Repeat("⏫ header ", 20)+"\n\n", a, pl, map[string]string{})
+		if !strings.HasPrefix(card, "⏫ header") {
+			t.Errorf("alertCard(%s) = %q; want it to open with the header", lang, card)
+		}
 		if n := len(utf16.Encode([]rune(card))); n > maxAlertCaption {
 			t.Errorf("alertCard(%s) is %d UTF-16 units; want at most %d", lang, n, maxAlertCaption)
 		}
@@ -171,7 +174,7 @@ func TestAlertCardFitsCaption(t *testing.T) {
 	}
 	short := a
 	short.Reasons = a.Reasons[:2]
-	if card := h.bot.alertCard(housing.LangEN, short, pl, nil); strings.Contains(card, "more") {
+	if card := h.bot.alertCard(housing.LangEN, "", short, pl, nil); strings.Contains(card, "more") {
 		t.Errorf("alertCard(2 reasons) = %q; want them all, no \"more\"", card)
 	}
 }

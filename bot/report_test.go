@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/convivo/convivo/housing"
+	"github.com/convivo/convivo/housing/housingtest"
 )
 
 // TestReportTalkAlertsAtOnce: Anna asks through /segnala to talk to her
@@ -178,4 +179,45 @@ func TestAlertCommands(t *testing.T) {
 		u.expect("non si può fare da qui")
 	}
 	w.checkResidentsUnaware(t)
+}
+
+// TestReportByHost: a host with two guests in two placements picks which
+// by the guests' first names; the report concerns that placement.
+func TestReportByHost(t *testing.T) {
+	w := newAlertWorld(t)
+	ctx := context.Background()
+	host := w.person(830, housing.RoleHost, housing.DistrictBologna, "Giovanna")
+	olga := w.person(831, housing.RoleBeneficiary, housing.DistrictBologna, "Olga")
+	pia := w.person(832, housing.RoleBeneficiary, housing.DistrictBologna, "Pia")
+	var b housingtest.Builder
+	home := b.Home(func(hm *housing.Home) {
+		hm.ID, hm.Kind, hm.HostID = housing.NewID("h"), housing.KindIESA, w.id(host)
+		hm.Rooms, hm.Capacity, hm.SingleRooms = 2, 2, 2
+	})
+	alertNoErr(t, "CreateHome", w.store.CreateHome(ctx, home))
+	var pls []housing.Placement
+	for _, guest := range []*tgUser{olga, pia} {
+		prop := b.Proposal(home, []string{w.id(guest)}, func(p *housing.Proposal) { p.ID, p.Kind = housing.NewID("pr"), housing.KindIESA })
+		alertNoErr(t, "CreateProposal", w.store.CreateProposal(ctx, prop))
+		pl, err := w.store.ApproveProposal(ctx, prop.ID, w.id(w.med), w.clock.Now())
+		alertNoErr(t, "ApproveProposal", err)
+		for _, to := range []housing.PlacementStatus{housing.PlacementIntroduced, housing.PlacementTrial} {
+			alertNoErr(t, "Move", pl.Move(to, w.id(w.med), w.clock.Now(), ""))
+			alertNoErr(t, "UpdatePlacement", w.store.UpdatePlacement(ctx, &pl))
+		}
+		pls = append(pls, pl)
+	}
+	host.say("/segnala")
+	host.expect("Per quale casa")
+	host.press("Con Pia")
+	host.expect("Cosa vuoi segnalare?")
+	host.press("Un problema con l'affitto o le spese")
+	host.press("Niente da aggiungere")
+	host.press("Può aspettare")
+	host.expect("lo leggerà nei prossimi giorni")
+	evs, err := w.store.Events(ctx, housing.EventFilter{PersonID: w.id(host)})
+	alertNoErr(t, "Events", err)
+	if len(evs) != 1 || evs[0].PlacementID != pls[1].ID || evs[0].Kind != housing.EventArrears {
+		t.Errorf("events = %+v; want the host's arrears report on Pia's placement %s", evs, pls[1].ID)
+	}
 }
