@@ -113,6 +113,9 @@ func runDemo(ctx context.Context, e *env, o demoOptions) (err error) {
 	if err := d.play(ctx); err != nil {
 		return err
 	}
+	if err := d.collect(ctx); err != nil {
+		return fmt.Errorf("demo: summary: %w", err)
+	}
 	d.tr.summary(d.stats, absPath(o.out))
 	return nil
 }
@@ -157,11 +160,14 @@ type demo struct {
 	tr     *transcript
 	stats  *demoStats
 	world  *world
+	agenda *agenda
 
 	mu      sync.Mutex
 	handled int           // updates the bot finished
 	changed chan struct{} // closed and replaced when handled grows
 	pushed  int           // updates the script sent
+
+	alertsSeen map[string]bool // alerts the social worker has planned to handle
 
 	cursor int // calls of the fake server already in the transcript
 	done   chan error
@@ -183,7 +189,8 @@ func newDemo(e *env, o demoOptions, path string) (*demo, error) {
 	de := *e
 	de.cfg, de.store = cfg, st
 	d := &demo{e: &de, o: o, loc: loc, clock: clock, srv: srv, store: st, changed: make(chan struct{}),
-		outbox: newGatedOutbox(), stats: &demoStats{}}
+		outbox: newGatedOutbox(clock.Now), stats: newStats(), agenda: &agenda{}, alertsSeen: map[string]bool{}}
+	d.agenda.end = d.at(o.days, 0, 0) // midnight after the last day
 	d.outbox.onClaim = func(m housing.OutboxMessage) { d.stats.tally(m.Kind) }
 	d.tr = newTranscript(e.stdout, o, loc, d.photoPath)
 	return d, nil
@@ -277,10 +284,15 @@ func (d *demo) settle(ctx context.Context) error {
 		return err
 	}
 	calls := d.srv.Calls()
+	var got []received
 	for _, c := range calls[d.cursor:] {
 		d.tr.call(c)
+		if a, ok := d.world.actors[c.ChatID]; ok && c.Message != nil && (c.Method == "sendMessage" || c.Method == "sendPhoto") {
+			got = append(got, received{a, *c.Message})
+		}
 	}
 	d.cursor = len(calls)
+	d.react(got)
 	return nil
 }
 
@@ -332,10 +344,11 @@ type gatedOutbox struct {
 	seq     map[string]int
 	next    int
 	onClaim func(housing.OutboxMessage) // called for each message handed to the sender
+	now     func() time.Time
 }
 
-func newGatedOutbox() *gatedOutbox {
-	return &gatedOutbox{wake: make(chan struct{}), seq: map[string]int{}}
+func newGatedOutbox(now func() time.Time) *gatedOutbox {
+	return &gatedOutbox{wake: make(chan struct{}), seq: map[string]int{}, now: now}
 }
 
 // wrap is serviceOptions.outbox.
@@ -371,7 +384,9 @@ func (g *gatedOutbox) Claim(ctx context.Context, now time.Time, lease time.Durat
 			return nil, ctx.Err()
 		}
 	}
-	msgs, err := g.Outbox.Claim(ctx, now, lease, limit)
+	// The sender read the clock before it waited at the gate: claim at
+	// the time the gate opened.
+	msgs, err := g.Outbox.Claim(ctx, g.now(), lease, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -18,19 +18,20 @@ type household struct {
 	placement string
 	residents []*actor
 	// struggling households slowly go wrong: their people stop doing
-	// their tasks and feel worse week by week.
-	struggling bool
+	// their tasks and feel worse week by week, until their social worker
+	// has been to see them (helped).
+	struggling, helped bool
 }
 
 // demoHouseholds is how many homes already have people living together.
 const demoHouseholds = 2
 
 // settleHouseholds gives the district its history: two flats where people
-// started living together seven weeks before the demo, through the same
-// steps a mediator takes (proposal, approval, introduction, start), dated
-// then. The second one is the household that will go wrong.
+// moved in together the Friday before the demo, through the same steps a
+// mediator takes (proposal, approval, introduction, start), dated then.
+// The second one is the household that will go wrong.
 func (d *demo) settleHouseholds(ctx context.Context, data dataset.Dataset) error {
-	then := d.clock.Now().AddDate(0, 0, -49)
+	then := d.clock.Now().AddDate(0, 0, -3)
 	weights, err := loadWeights(d.e.cfg)
 	if err != nil {
 		return err
@@ -54,6 +55,9 @@ func (d *demo) settleHouseholds(ctx context.Context, data dataset.Dataset) error
 			return err
 		}
 		hh.struggling = len(d.world.households) == demoHouseholds-1
+		for _, a := range hh.residents {
+			a.home = hh
+		}
 		d.world.households = append(d.world.households, hh)
 	}
 	return nil
@@ -86,8 +90,8 @@ func (d *demo) settlers(data dataset.Dataset, used map[string]bool, n int) []*ac
 }
 
 // settle1 makes one household: proposal, approval, introduction, start.
-func (d *demo) settle1(ctx context.Context, runner *rounds.Runner, by rounds.Actor, h housing.Home, members []*actor, then time.Time) (household, error) {
-	hh := household{home: h, residents: members}
+func (d *demo) settle1(ctx context.Context, runner *rounds.Runner, by rounds.Actor, h housing.Home, members []*actor, then time.Time) (*household, error) {
+	hh := &household{home: h, residents: members}
 	prop := housing.Proposal{ID: "pr_history_" + h.ID, District: h.District, Kind: h.Kind, HomeID: h.ID,
 		Score: 800, Status: housing.ProposalPending, CreatedAt: then}
 	for _, a := range members {

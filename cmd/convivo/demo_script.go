@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,81 +13,17 @@ import (
 	"github.com/convivo/convivo/housing"
 )
 
-// step is one thing the script does at a simulated time.
-type step struct {
-	at time.Time
-	do func(ctx context.Context) error
-}
-
-// play runs the simulated days hour by hour: the jobs due in each hour
-// (through the scheduler's RunDue, with its claims), then the script's
-// steps of that hour, each followed by the bot going quiet.
-func (d *demo) play(ctx context.Context) error {
-	d.introduce()
-	steps := d.script()
-	slices.SortStableFunc(steps, func(a, b step) int { return a.at.Compare(b.at) })
-	start := d.clock.Now()
-	end := d.at(d.o.days, 0, 0) // midnight after the last day
-	prev := start.Add(-time.Minute)
-	for h := start; h.Before(end); h = h.Add(time.Hour) {
-		began := time.Now()
-		d.clock.set(maxTime(h, d.clock.Now())) // a long step may have run past h
-		if err := d.svc.sched.RunDue(ctx, prev, h); err != nil {
-			return err
-		}
-		prev = h
-		d.tr.dayLine(h) // every day gets its header, quiet ones too
-		if err := d.settle(ctx); err != nil {
-			return err
-		}
-		for len(steps) > 0 && steps[0].at.Before(h.Add(time.Hour)) {
-			s := steps[0]
-			steps = steps[1:]
-			d.clock.set(maxTime(s.at, d.clock.Now()))
-			if err := s.do(ctx); err != nil {
-				return err
-			}
-		}
-		d.pace(began)
-	}
-	d.clock.set(end)
-	return nil
-}
-
-// maxTime returns the later of two times.
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-// pace sleeps so that a simulated hour takes 1/(24 speed) real seconds.
-func (d *demo) pace(began time.Time) {
-	if d.o.speed <= 0 {
-		return
-	}
-	hour := time.Duration(float64(time.Hour) / (24 * d.o.speed) / 3600)
-	if left := hour - time.Since(began); left > 0 {
-		time.Sleep(left)
-	}
-}
-
 // at returns the simulated time of day day (from 0) at hh:mm.
 func (d *demo) at(day, hh, mm int) time.Time {
 	s := demoStart(d.loc)
 	return time.Date(s.Year(), s.Month(), s.Day()+day, hh, mm, 0, 0, d.loc)
 }
 
-// script is what the people of the district do, day by day.
-func (d *demo) script() []step {
+// script puts on the agenda what the people of the district do, day by
+// day; what they do in answer to the bot comes from react.
+func (d *demo) script() {
 	w := d.world
-	var steps []step
-	add := func(at time.Time, do func(ctx context.Context) error) {
-		if at.Before(d.at(d.o.days, 0, 0)) {
-			steps = append(steps, step{at, do})
-		}
-	}
+	add := d.agenda.add
 	add(d.at(0, 9, 0), func(ctx context.Context) error {
 		if err := d.say(ctx, w.worker, "/start"); err != nil {
 			return err
@@ -108,8 +43,13 @@ func (d *demo) script() []step {
 	add(d.at(0, 15, 0), d.inviteDecline)
 	add(d.at(1, 12, 0), func(ctx context.Context) error { return d.say(ctx, w.newcomers[0], "/profilo") })
 	add(d.at(2, 11, 0), d.stranger)
-	add(d.at(2, 21, 0), d.matchAtDesk)
-	return steps
+	add(d.at(2, 15, 0), func(ctx context.Context) error { return d.say(ctx, w.mediator, "/abbina") })
+	add(d.at(3, 10, 0), d.review)
+	add(d.at(5, 11, 0), d.reminders)
+	add(d.at(7, 19, 0), d.swap)
+	add(d.at(8, 10, 0), d.outing)
+	add(d.at(9, 20, 30), d.doneByCommand)
+	add(d.at(17, 9, 10), func(ctx context.Context) error { return d.say(ctx, w.worker, "/allerte") })
 }
 
 // introduce tells who lives in the district when the demo starts.
@@ -124,7 +64,7 @@ func (d *demo) introduce() {
 		for _, a := range hh.residents {
 			names = append(names, a.label)
 		}
-		d.note("Nella casa %s vivono insieme da sette settimane: %s.", "In home %s, living together for seven weeks: %s.",
+		d.note("Nella casa %s vivono insieme da venerdì scorso: %s.", "In home %s, living together since last Friday: %s.",
 			hh.home.Code, strings.Join(names, ", "))
 	}
 }

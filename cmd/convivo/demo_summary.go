@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/convivo/convivo/housing"
-	"github.com/convivo/convivo/rounds"
 )
 
 // demoStats counts what happened, for the summary.
@@ -17,7 +18,30 @@ type demoStats struct {
 	interviews int // interviews finished
 	charts     int // photos written
 	proposals  int // proposals made by matching rounds
+	decided    map[housing.ProposalStatus]int
+	placements map[housing.PlacementStatus]int // placements made during the demo, by status now
+	approved   int
+	rejected   int
+	meetings   int
+	trials     int
+	started    int // placements started after a trial
+	swaps      int // swaps asked
+	checkins   int // check-ins answered
+	rsvps      int // answers to outing invitations
+	outings    int
+	alerts     int // alerts that reached the social worker
+	acked      int
+	resolved   int
 	outbox     map[string]int
+
+	raised, ackedAll, resolvedAll int // alerts, from the store
+	answered                      int // check-ins answered
+	replies, waitlisted           int // outing answers
+}
+
+func newStats() *demoStats {
+	return &demoStats{decided: map[housing.ProposalStatus]int{}, placements: map[housing.PlacementStatus]int{},
+		outbox: map[string]int{}}
 }
 
 // tally counts a delivered outbox message by kind.
@@ -28,31 +52,59 @@ func (s *demoStats) tally(kind string) {
 	s.outbox[kind]++
 }
 
-// matchAtDesk runs a matching round the way `convivo match` does, as the
-// mediator would at a desk, and tells what it proposed.
-func (d *demo) matchAtDesk(ctx context.Context) error {
-	m := d.world.mediator
-	weights, err := loadWeights(d.e.cfg)
+// collect counts, from the store, what the month left behind: proposals,
+// placements, alerts, check-ins, outing answers.
+func (d *demo) collect(ctx context.Context) error {
+	s := d.stats
+	props, err := d.store.ListProposals(ctx, housing.ProposalFilter{District: demoDistrict})
 	if err != nil {
 		return err
 	}
-	runner := rounds.New(d.store, weights, d.clock.Now)
-	res, err := runner.Run(ctx, rounds.Options{District: demoDistrict, Actor: m.person.ID, ActorRole: housing.RoleMediator,
-		Purpose: "convivo match"})
-	if err != nil {
-		return fmt.Errorf("demo: matching round: %w", err)
-	}
-	d.stats.proposals += len(res.Proposals)
-	d.note("%s lancia il giro di abbinamenti alla scrivania (convivo match --district %q): %d proposte, %d persone per ora senza proposta.",
-		"%s runs the matching round at the desk (convivo match --district %q): %d proposals, %d people without one for now.",
-		m.person.DisplayName, demoDistrict, len(res.Proposals), len(res.Round.Unplaced))
-	for _, p := range res.Proposals {
-		h := res.Homes[p.HomeID]
-		var names []string
-		for _, id := range p.Members {
-			names = append(names, res.People[id].Label())
+	for _, p := range props {
+		if strings.HasPrefix(p.ID, "pr_history_") {
+			continue
 		}
-		d.note("%s %s: %s (punteggio %s)", "%s %s: %s (score %s)", h.Kind, h.Code, strings.Join(names, ", "), points(p.Score))
+		s.proposals++
+		s.decided[p.Status]++
+	}
+	pls, err := d.store.ListPlacements(ctx, housing.PlacementFilter{District: demoDistrict})
+	if err != nil {
+		return err
+	}
+	for _, pl := range pls {
+		if !strings.HasPrefix(pl.ProposalID, "pr_history_") {
+			s.placements[pl.Status]++
+		}
+	}
+	alerts, err := d.store.Alerts(ctx, housing.AlertFilter{})
+	if err != nil {
+		return err
+	}
+	for _, a := range alerts {
+		s.raised++
+		if !a.AckedAt.IsZero() {
+			s.ackedAll++
+		}
+		if a.Status == housing.AlertResolved {
+			s.resolvedAll++
+		}
+	}
+	cis, err := d.store.CheckIns(ctx, housing.CheckInFilter{})
+	if err != nil {
+		return err
+	}
+	for _, c := range cis {
+		if c.Answered {
+			s.answered++
+		}
+	}
+	outings, err := d.store.Outings(ctx, housing.OutingFilter{})
+	if err != nil {
+		return err
+	}
+	for _, o := range outings {
+		s.replies += len(o.Replies)
+		s.waitlisted += len(o.Waitlist)
 	}
 	return nil
 }
@@ -62,20 +114,43 @@ func (t *transcript) summary(s *demoStats, out string) {
 	fmt.Fprintf(t.w, "\n== %s ==\n", t.word("summary"))
 	lines := []struct {
 		it, en string
-		n      int
+		n      []int
 	}{
-		{"link di invito creati", "invitation links made", s.invited},
-		{"persone entrate (informativa accettata)", "people who joined (notice accepted)", s.joined},
-		{"informativa rifiutata", "notice declined", s.declined},
-		{"interviste completate", "interviews completed", s.interviews},
-		{"proposte di abbinamento", "matching proposals", s.proposals},
+		{"link di invito creati", "invitation links made", []int{s.invited}},
+		{"persone entrate (informativa accettata)", "people who joined (notice accepted)", []int{s.joined}},
+		{"informativa rifiutata", "notice declined", []int{s.declined}},
+		{"interviste completate", "interviews completed", []int{s.interviews}},
+		{"proposte di abbinamento: fatte, approvate, rifiutate", "matching proposals: made, approved, rejected",
+			[]int{s.proposals, s.decided[housing.ProposalApproved], s.decided[housing.ProposalRejected]}},
+		{"incontri fissati", "meetings set", []int{s.meetings}},
+		{"convivenze nuove: in prova, avviate", "new placements: on trial, living together",
+			[]int{s.placements[housing.PlacementTrial], s.placements[housing.PlacementActive]}},
+		{"promemoria dei turni mandati", "chore reminders sent", []int{s.outbox["chore"]}},
+		{"scambi di turno chiesti", "chore swaps asked", []int{s.swaps}},
+		{"uscite organizzate; risposte; in lista d'attesa", "outings organised; answers; waiting list", []int{s.outings, s.replies, s.waitlisted}},
+		{"check-in settimanali con risposta", "weekly check-ins answered", []int{s.answered}},
+		{"allerte: arrivate, prese in carico, risolte", "alerts: raised, acknowledged, resolved", []int{s.raised, s.ackedAll, s.resolvedAll}},
 	}
 	for _, l := range lines {
 		label := l.it
 		if t.lang == housing.LangEN {
 			label = l.en
 		}
-		fmt.Fprintf(t.w, "  %-44s %d\n", label, l.n)
+		var ns []string
+		for _, n := range l.n {
+			ns = append(ns, fmt.Sprint(n))
+		}
+		fmt.Fprintf(t.w, "  %-54s %s\n", label, strings.Join(ns, ", "))
 	}
+	kinds := slices.Sorted(maps.Keys(s.outbox))
+	var parts []string
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%s %d", k, s.outbox[k]))
+	}
+	label := "messaggi dall'outbox, per tipo"
+	if t.lang == housing.LangEN {
+		label = "outbox messages, by kind"
+	}
+	fmt.Fprintf(t.w, "  %-54s %s\n", label, strings.Join(parts, ", "))
 	fmt.Fprintf(t.w, t.word("chartsat")+"\n", s.charts, out)
 }

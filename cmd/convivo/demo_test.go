@@ -33,10 +33,14 @@ func TestDemoShowsTheFeatures(t *testing.T) {
 			"Convivo demo: 4 giorni nel distretto Savena Idice (seed 3)",
 			"→ bot: /start ‹link di invito›",
 			"→ bot: [Accetto]",
-			"Grazie! Ho salvato le tue risposte",        // an interview finished
-			"Va bene. Non ho salvato niente di te.",     // a notice declined
-			"Questo servizio funziona solo su invito.",  // a stranger
-			"convivo match --district \"Savena Idice\"", // a matching round
+			"Grazie! Ho salvato le tue risposte",       // an interview finished
+			"Va bene. Non ho salvato niente di te.",    // a notice declined
+			"Questo servizio funziona solo su invito.", // a stranger
+			"→ bot: /abbina",                           // a matching round
+			"(grafico: OUT/",                           // its charts
+			"→ bot: [✅ Approva]",
+			"Proposta rifiutata.",
+			"→ bot: [Sì, mi va]", // an introduction accepted
 			"── giovedì 5 novembre 2026 ──",
 			"== Riepilogo ==",
 		}},
@@ -47,6 +51,9 @@ func TestDemoShowsTheFeatures(t *testing.T) {
 			"Thank you! I have saved your answers",
 			"All right. I have not saved anything about you.",
 			"This service works by invitation only.",
+			"(chart: OUT/",
+			"→ bot: [✅ Approve]",
+			"Proposal rejected.",
 			"── Thursday 5 November 2026 ──",
 			"== Summary ==",
 		}},

@@ -25,10 +25,14 @@ type transcript struct {
 	// compact shows only the gist of each message, without buttons: for
 	// interviews after the first, which would repeat it.
 	compact bool
+	texts   map[[2]int64]string // the text of each message sent, by chat and id
+	ids     map[string]string   // short stand-ins for random record ids
+	idCount map[string]int      // stand-ins given, by prefix
 }
 
 func newTranscript(w io.Writer, o demoOptions, loc *time.Location, photo func(telegramtest.Call) string) *transcript {
-	return &transcript{w: w, lang: o.lang, loc: loc, photo: photo,
+	return &transcript{w: w, lang: o.lang, loc: loc, photo: photo, texts: map[[2]int64]string{},
+		ids: map[string]string{}, idCount: map[string]int{},
 		name: func(id int64) string { return fmt.Sprint(id) }}
 }
 
@@ -40,6 +44,7 @@ func (t *transcript) word(key string) string {
 		"nobot":    "Nessun token: il bot vero parla con un Telegram finto, in questo processo, su un orologio simulato.",
 		"bot":      "bot",
 		"toast":    "avviso",
+		"edit":     "(aggiorna il messaggio)",
 		"chart":    "grafico",
 		"link":     "‹link di invito›",
 		"summary":  "Riepilogo",
@@ -55,6 +60,7 @@ func (t *transcript) word(key string) string {
 		"nobot":    "No token: the real bot talks to a fake Telegram, in this process, on a simulated clock.",
 		"bot":      "bot",
 		"toast":    "pop-up",
+		"edit":     "(updates the message)",
 		"chart":    "chart",
 		"link":     "‹invitation link›",
 		"summary":  "Summary",
@@ -98,8 +104,28 @@ func (t *transcript) header(o demoOptions, out string) {
 	fmt.Fprintf(t.w, t.word("charts")+"\n", out)
 }
 
+// idRE finds record ids made of a prefix and random hex digits, which
+// differ from run to run.
+var idRE = regexp.MustCompile(`\b([a-z]{1,3})_([0-9a-f]{12,32})\b`)
+
+// shortIDs replaces random record ids by stand-ins numbered in order of
+// appearance ("pr_1", "pl_2"), so that one seed gives one transcript.
+func (t *transcript) shortIDs(text string) string {
+	return idRE.ReplaceAllStringFunc(text, func(id string) string {
+		if s, ok := t.ids[id]; ok {
+			return s
+		}
+		prefix, _, _ := strings.Cut(id, "_")
+		t.idCount[prefix]++
+		s := fmt.Sprintf("%s_%d", prefix, t.idCount[prefix])
+		t.ids[id] = s
+		return s
+	})
+}
+
 // line writes one stamped line; text's further lines are indented.
 func (t *transcript) line(at time.Time, who, text string) {
+	text = t.shortIDs(text)
 	t.dayLine(at)
 	prefix := "[" + t.stamp(at) + "] "
 	fmt.Fprintf(t.w, "%s%s: %s\n", prefix, who, indent(text, strings.Repeat(" ", 4)))
@@ -107,6 +133,7 @@ func (t *transcript) line(at time.Time, who, text string) {
 
 // note writes a narrator's line: what happens away from Telegram.
 func (t *transcript) note(at time.Time, text string) {
+	text = t.shortIDs(text)
 	t.dayLine(at)
 	fmt.Fprintf(t.w, "  · %s\n", indent(text, "    "))
 }
@@ -136,7 +163,10 @@ func (t *transcript) call(c telegramtest.Call) {
 	}
 	to := t.word("bot") + " → " + t.name(c.ChatID)
 	switch c.Method {
+	case "editMessageText":
+		t.edited(c, to)
 	case "sendMessage":
+		t.texts[[2]int64{c.ChatID, int64(c.Message.MessageID)}] = c.Message.Text
 		if t.compact {
 			t.line(c.Time, to, gist(c.Message.Text))
 			return
@@ -155,6 +185,19 @@ func (t *transcript) call(c telegramtest.Call) {
 			t.line(c.Time, t.word("bot")+" ("+t.word("toast")+")", text)
 		}
 	}
+}
+
+// edited writes an edit that changes what a message says; an edit that
+// only appends the answer chosen ("→ Accetto") is left out, as the
+// person's press is already in the transcript.
+func (t *transcript) edited(c telegramtest.Call, to string) {
+	key := [2]int64{c.ChatID, int64(c.Message.MessageID)}
+	old, text := t.texts[key], c.Message.Text
+	t.texts[key] = text
+	if old != "" && strings.HasPrefix(text, old) {
+		return
+	}
+	t.line(c.Time, to+" "+t.word("edit"), t.message(text, c.Message.ReplyMarkup))
 }
 
 // message is a message's text with its buttons, as [Label] [Label].

@@ -31,8 +31,14 @@ type actor struct {
 	person  housing.Person // as seeded (or as the bot made them)
 	label   string         // how the transcript names them
 	persona persona
-	token   string // the invitation token the worker handed over
+	token   string     // the invitation token the worker handed over
+	home    *household // the household they live in when the demo starts
+	// newcomer is an invited person who joins during the demo.
+	newcomer bool
 }
+
+// isBeneficiary reports whether a is in the programme.
+func (a *actor) isBeneficiary() bool { return a.person.Role == housing.RoleBeneficiary }
 
 // world is who lives in the demo's district.
 type world struct {
@@ -41,8 +47,9 @@ type world struct {
 	mediator   *actor
 	newcomers  []*actor // invited people, in id order
 	homes      []housing.Home
-	households []household // homes where people already live together
-	people     int         // people in the data set
+	households []*household // homes where people already live together
+	people     int          // people in the data set
+	byCode     map[string]*actor
 }
 
 // seed writes a synthetic district to the store, as `convivo seed` and
@@ -86,7 +93,7 @@ func (d *demo) seed(ctx context.Context) error {
 // newWorld makes an actor of everyone bound to Telegram and of the
 // invited people, who get fake Telegram users of their own.
 func (d *demo) newWorld(data dataset.Dataset) *world {
-	w := &world{actors: map[int64]*actor{}, homes: data.Homes}
+	w := &world{actors: map[int64]*actor{}, homes: data.Homes, byCode: map[string]*actor{}}
 	next := int64(900001)
 	for i, rec := range data.People {
 		p := rec.Person
@@ -104,10 +111,14 @@ func (d *demo) newWorld(data dataset.Dataset) *world {
 		}
 		if p.Status == housing.StatusInvited {
 			a.user.LanguageCode = string(d.o.lang)
+			a.newcomer = true
 			w.newcomers = append(w.newcomers, a)
 		}
 		a.label = d.labelOf(p)
 		w.actors[tg] = a
+		if p.Code != "" {
+			w.byCode[p.Code] = a
+		}
 		switch {
 		case p.Role == housing.RoleSocialWorker && w.worker == nil:
 			w.worker = a

@@ -18,6 +18,7 @@ import (
 	"github.com/convivo/convivo/housing"
 	"github.com/convivo/convivo/housing/boltstore"
 	"github.com/convivo/convivo/scheduler"
+	"github.com/convivo/convivo/warning"
 )
 
 // shutdownGrace bounds how long a stopping service waits for in-flight work.
@@ -71,6 +72,7 @@ type service struct {
 	sender  *bot.Sender
 	poller  *bot.Poller
 	bot     *bot.Bot
+	warn    *warning.Service
 	sched   *scheduler.Scheduler
 	metrics *metrics
 	opts    serviceOptions
@@ -119,7 +121,16 @@ func (s *service) wire(ctx context.Context) error {
 	if username == "" {
 		username = client.Self().UserName
 	}
-	bcfg := bot.Config{BotUsername: username, Districts: cfg.Districts, Now: s.opts.now}
+	quiet, err := scheduler.ParseQuietHours(cfg.QuietHours, cfg.Timezone)
+	if err != nil {
+		return fmt.Errorf("CONVIVO_QUIET_HOURS: %w", err)
+	}
+	weights, err := loadWeights(cfg)
+	if err != nil {
+		return err
+	}
+	bcfg := bot.Config{BotUsername: username, Districts: cfg.Districts, Now: s.opts.now, Enqueuer: s.sender,
+		Quiet: quiet, Location: cfg.Timezone, Weights: weights, OnEvent: s.onEvent}
 	if s.opts.tuneBot != nil {
 		s.opts.tuneBot(&bcfg)
 	}
@@ -127,6 +138,11 @@ func (s *service) wire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.warn, err = warning.New(s.store, s.bot, warning.Config{Location: cfg.Timezone, Now: s.opts.now}, s.logger)
+	if err != nil {
+		return err
+	}
+	s.bot.SetWarning(s.warn)
 	s.poller = bot.NewPoller(client, bot.NewStateOffsets(s.store), s.handle, s.logger, bot.PollerConfig{})
 	s.sched, err = scheduler.New(s.jobs(), scheduler.StateSlots{State: s.store}, cfg.Timezone, s.logger)
 	if err != nil {
@@ -146,9 +162,37 @@ func (s *service) handle(ctx context.Context, u tgbotapi.Update) {
 	s.metrics.handler.Observe(time.Since(start).Seconds())
 }
 
-// jobs is the scheduler's table; every job is measured.
+// onEvent hands a resident's request to talk, made in a check-in, to the
+// early-warning service, which alerts their social worker at once.
+func (s *service) onEvent(ctx context.Context, e housing.Event) {
+	if _, _, err := s.warn.Report(ctx, e); err != nil {
+		s.logger.ErrorContext(ctx, "early warning: report", slog.String("event", e.ID), slog.Any("err", err))
+	}
+}
+
+// slotJob adapts a bot job to the scheduler.
+func slotJob(run func(context.Context, time.Time) error) func(context.Context, scheduler.Slot) error {
+	return func(ctx context.Context, slot scheduler.Slot) error { return run(ctx, slot.Time) }
+}
+
+// jobs is the scheduler's table; every job is measured. Nothing runs in
+// 02:00-02:59, which clock changes skip or repeat.
 func (s *service) jobs() []scheduler.Job {
-	var jobs []scheduler.Job
+	jobs := []scheduler.Job{
+		{Name: "rota", Spec: "0 6 * * 1", Run: slotJob(s.bot.RotaJob)},
+		{Name: "chore-reminders", Spec: "0 8-20 * * *", Run: slotJob(s.bot.ChoreRemindersJob)},
+		{Name: "checkin", Spec: "0 8-20 * * *", Run: slotJob(s.bot.CheckInJob)},
+		{Name: "checkin-close", Spec: "0 7 * * *", Run: slotJob(s.bot.CheckInCloseJob)},
+		{Name: "outing-reminders", Spec: "*/15 0,1,3-23 * * *", Run: slotJob(s.bot.OutingRemindersJob)},
+		{Name: "risk-scan", Spec: "0 4 * * *", Run: func(ctx context.Context, slot scheduler.Slot) error {
+			_, err := s.warn.Scan(ctx, slot.Time)
+			return err
+		}},
+		{Name: "escalate", Spec: "20 * * * *", Run: func(ctx context.Context, slot scheduler.Slot) error {
+			_, err := s.warn.Escalate(ctx, slot.Time)
+			return err
+		}},
+	}
 	for i := range jobs {
 		run := jobs[i].Run
 		name := jobs[i].Name
