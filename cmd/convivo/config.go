@@ -23,6 +23,9 @@ type Config struct {
 	LogFormat     string            // CONVIVO_LOG_FORMAT: text or json
 	Listen        string            // CONVIVO_LISTEN: health and metrics listener
 	WeightsFile   string            // CONVIVO_WEIGHTS: matching weights config (JSON)
+	// RiskWeightsFile is CONVIVO_RISK_WEIGHTS: a JSON file overriding the
+	// early-warning weights (housing.DefaultRiskWeights).
+	RiskWeightsFile string
 	// EscalateAfter is CONVIVO_ESCALATION_AFTER: how long an alert may
 	// stay unacknowledged before it goes to the district's mediators, and
 	// again before it goes to the admins (default 48h).
@@ -44,19 +47,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return def
 	}
 	c := Config{
-		DataPath:      get("CONVIVO_DATA", "convivo.db"),
-		RedisURL:      get("CONVIVO_REDIS_URL", ""),
-		RedisPrefix:   get("CONVIVO_REDIS_NAMESPACE", "convivo"),
-		BotUsername:   strings.TrimPrefix(get("CONVIVO_BOT_USERNAME", ""), "@"),
-		TelegramToken: get("CONVIVO_TELEGRAM_TOKEN", ""),
-		TelegramAPI:   get("CONVIVO_TELEGRAM_API", "https://api.telegram.org/bot%s/%s"),
-		QuietHours:    get("CONVIVO_QUIET_HOURS", "21:00-08:00"),
-		Districts:     housing.ParseDistricts(get("CONVIVO_DISTRICTS", "")),
-		LogFormat:     get("CONVIVO_LOG_FORMAT", "text"),
-		Listen:        get("CONVIVO_LISTEN", "127.0.0.1:8080"),
-		WeightsFile:   get("CONVIVO_WEIGHTS", ""),
-		DataKey:       get("CONVIVO_DATA_KEY", ""),
-		DataKeyFile:   get("CONVIVO_DATA_KEY_FILE", ""),
+		DataPath:        get("CONVIVO_DATA", "convivo.db"),
+		RedisURL:        get("CONVIVO_REDIS_URL", ""),
+		RedisPrefix:     get("CONVIVO_REDIS_NAMESPACE", "convivo"),
+		BotUsername:     strings.TrimPrefix(get("CONVIVO_BOT_USERNAME", ""), "@"),
+		TelegramToken:   get("CONVIVO_TELEGRAM_TOKEN", ""),
+		TelegramAPI:     get("CONVIVO_TELEGRAM_API", "https://api.telegram.org/bot%s/%s"),
+		QuietHours:      get("CONVIVO_QUIET_HOURS", "21:00-08:00"),
+		Districts:       housing.ParseDistricts(get("CONVIVO_DISTRICTS", "")),
+		LogFormat:       get("CONVIVO_LOG_FORMAT", "text"),
+		Listen:          get("CONVIVO_LISTEN", "127.0.0.1:8080"),
+		WeightsFile:     get("CONVIVO_WEIGHTS", ""),
+		RiskWeightsFile: get("CONVIVO_RISK_WEIGHTS", ""),
+		DataKey:         get("CONVIVO_DATA_KEY", ""),
+		DataKeyFile:     get("CONVIVO_DATA_KEY_FILE", ""),
 	}
 	esc := get("CONVIVO_ESCALATION_AFTER", "48h")
 	var err error

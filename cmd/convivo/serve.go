@@ -138,7 +138,12 @@ func (s *service) wire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.warn, err = warning.New(s.store, s.bot, warning.Config{Location: cfg.Timezone, Now: s.opts.now}, s.logger)
+	risk, err := loadRiskWeights(cfg)
+	if err != nil {
+		return err
+	}
+	s.warn, err = warning.New(s.store, s.bot, warning.Config{Weights: risk, EscalateAfter: cfg.EscalateAfter,
+		Location: cfg.Timezone, Now: s.opts.now}, s.logger)
 	if err != nil {
 		return err
 	}
@@ -185,13 +190,19 @@ func (s *service) jobs() []scheduler.Job {
 		{Name: "checkin-close", Spec: "0 7 * * *", Run: slotJob(s.bot.CheckInCloseJob)},
 		{Name: "outing-reminders", Spec: "*/15 0,1,3-23 * * *", Run: slotJob(s.bot.OutingRemindersJob)},
 		{Name: "risk-scan", Spec: "0 4 * * *", Run: func(ctx context.Context, slot scheduler.Slot) error {
-			_, err := s.warn.Scan(ctx, slot.Time)
+			rep, err := s.warn.Scan(ctx, slot.Time)
+			for level, n := range rep.ByLevel {
+				s.metrics.alerts.WithLabelValues(string(level)).Add(float64(n))
+			}
 			return err
 		}},
 		{Name: "escalate", Spec: "20 * * * *", Run: func(ctx context.Context, slot scheduler.Slot) error {
 			_, err := s.warn.Escalate(ctx, slot.Time)
 			return err
 		}},
+		{Name: "nightly-round", Spec: "30 3 * * *", Run: slotJob(s.bot.NightlyRoundJob)},
+		{Name: "placements", Spec: "*/15 * * * *", Run: slotJob(s.bot.PlacementJob)},
+		retentionJob(s.store, s.e.cfg.Retention, s.logger, s.opts.now),
 	}
 	for i := range jobs {
 		run := jobs[i].Run
