@@ -86,10 +86,7 @@ func newService(ctx context.Context, e *env, logger *slog.Logger, opts serviceOp
 	}
 	st, err := opts.store, error(nil)
 	if st == nil {
-		st, err = openStore(ctx, e.cfg)
-	}
-	if errors.Is(err, boltstore.ErrLocked) {
-		return nil, fmt.Errorf("%s is in use by another convivo serve: one service per data file (or use CONVIVO_REDIS_URL)", e.cfg.DataPath)
+		st, err = openOwnStore(ctx, e.cfg)
 	}
 	if err != nil {
 		return nil, err
@@ -154,6 +151,27 @@ func (s *service) wire(ctx context.Context) error {
 		return fmt.Errorf("scheduler: %w", err)
 	}
 	return nil
+}
+
+// openOwnStore opens the service's store and refuses to run on people's
+// data without an encryption key: health data are kept only sealed.
+func openOwnStore(ctx context.Context, cfg Config) (housing.Store, error) {
+	st, err := openStore(ctx, cfg)
+	if errors.Is(err, boltstore.ErrLocked) {
+		return nil, fmt.Errorf("%s is in use by another convivo serve: one service per data file (or use CONVIVO_REDIS_URL)", cfg.DataPath)
+	}
+	if err != nil {
+		return nil, err
+	}
+	keys, err := loadKeyring(cfg)
+	if err == nil {
+		err = sensitiveDataWithoutKey(ctx, st, keys)
+	}
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // handle is the poller's handler, measured.
