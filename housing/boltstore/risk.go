@@ -20,27 +20,9 @@ func riskAAD(key []byte) []byte { return append([]byte(bucketRisk+"/"), key...) 
 // riskKey returns the risk bucket's key of a placement's score at a time:
 // the placement id, NUL, then at as 8 big-endian bytes of Unix
 // nanoseconds, so that a placement's history is one range in time order.
-// at must be within the range checkRisk allows.
+// at must be within the range housing.Risk.Validate allows.
 func riskKey(placementID string, at time.Time) []byte {
 	return binary.BigEndian.AppendUint64(indexKey(placementID, ""), uint64(at.UnixNano()))
-}
-
-// checkRisk checks the fields of a risk score, which has no Validate: a
-// valid placement id, a known level if set, and a time that Unix
-// nanoseconds hold (1970 to 2262).
-func checkRisk(r *housing.Risk) error {
-	if err := checkID("placement_id", r.PlacementID); err != nil {
-		return err
-	}
-	switch {
-	case r.At.IsZero():
-		return &housing.FieldError{Field: "at", Reason: "is not set"}
-	case !nanosHold(r.At):
-		return &housing.FieldError{Field: "at", Reason: fmt.Sprintf("%v is not between 1970 and 2262", r.At)}
-	case r.Level != "" && !r.Level.Valid():
-		return &housing.FieldError{Field: "level", Reason: fmt.Sprintf("%q is not an alert level", r.Level)}
-	}
-	return nil
 }
 
 // lastNanos returns the latest time that Unix nanoseconds hold, in 2262.
@@ -54,7 +36,7 @@ func nanosHold(t time.Time) bool { return !t.Before(time.Unix(0, 0)) && !t.After
 // same instant as one already stored replaces it, so a repeated nightly
 // scan adds nothing.
 func (s *Store) AppendRisk(ctx context.Context, r housing.Risk) error {
-	if err := checkRisk(&r); err != nil {
+	if err := r.Validate(); err != nil {
 		return fmt.Errorf("boltstore: append risk: %w", err)
 	}
 	v, err := json.Marshal(&r)

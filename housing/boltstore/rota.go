@@ -45,7 +45,7 @@ func ledgers() kind[housing.Ledger] {
 		name: "ledger", bucket: bucketLedgers, idField: "home_id",
 		id:       func(l *housing.Ledger) *string { return &l.HomeID },
 		version:  func(l *housing.Ledger) *int64 { return &l.Version },
-		validate: checkLedger,
+		validate: (*housing.Ledger).Validate,
 	}
 }
 
@@ -55,7 +55,7 @@ func swaps() kind[housing.Swap] {
 		name: "swap", bucket: bucketSwaps, idField: "id", prefix: "sw",
 		id:       func(s *housing.Swap) *string { return &s.ID },
 		version:  func(s *housing.Swap) *int64 { return &s.Version },
-		validate: checkSwap,
+		validate: (*housing.Swap).Validate,
 	}
 }
 
@@ -199,48 +199,4 @@ func (s *Store) PutSwap(ctx context.Context, sw *housing.Swap) error {
 // Swap returns one swap request, or ErrNotFound.
 func (s *Store) Swap(ctx context.Context, id string) (housing.Swap, error) {
 	return get(ctx, s, swaps(), id)
-}
-
-// checkLedger checks the fields of a ledger, which has no Validate: its
-// home and the people it credits are valid ids.
-func checkLedger(l *housing.Ledger) error {
-	if err := checkID("home_id", l.HomeID); err != nil {
-		return err
-	}
-	for id := range l.Balance {
-		if err := checkID("balance", id); err != nil {
-			return err
-		}
-	}
-	for month, points := range l.Months {
-		if _, err := time.Parse("2006-01", month); err != nil {
-			return &housing.FieldError{Field: "months", Reason: fmt.Sprintf("%q is not a month (2026-11)", month)}
-		}
-		for id := range points {
-			if err := checkID("months", id); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// checkSwap checks the fields of a swap request, which has no Validate.
-func checkSwap(s *housing.Swap) error {
-	for _, f := range []struct{ name, id string }{
-		{"id", s.ID}, {"home_id", s.HomeID}, {"assignment_id", s.AssignmentID}, {"from", s.From}, {"to", s.To},
-	} {
-		if err := checkID(f.name, f.id); err != nil {
-			return err
-		}
-	}
-	switch {
-	case s.InReturnID != "" && !housing.ValidID(s.InReturnID):
-		return checkID("in_return_id", s.InReturnID)
-	case s.Status != housing.SwapPending && s.Status != housing.SwapAccepted && s.Status != housing.SwapRefused:
-		return &housing.FieldError{Field: "status", Reason: fmt.Sprintf("%q is not a swap status", s.Status)}
-	case s.CreatedAt.IsZero():
-		return &housing.FieldError{Field: "created_at", Reason: "is not set"}
-	}
-	return nil
 }

@@ -25,7 +25,7 @@ func (s *Store) riskAAD(placementID, field string) []byte {
 }
 
 // riskField returns the field of a score at t: its Unix nanoseconds in 20
-// digits. t must be within the range checkRisk allows.
+// digits. t must be within the range housing.Risk.Validate allows.
 func riskField(t time.Time) string { return fmt.Sprintf("%020d", t.UnixNano()) }
 
 // lastNanos returns the latest time that Unix nanoseconds hold, in 2262.
@@ -35,29 +35,11 @@ func lastNanos() time.Time { return time.Unix(0, math.MaxInt64) }
 // math.MaxInt64: from 1970 to 2262.
 func nanosHold(t time.Time) bool { return !t.Before(time.Unix(0, 0)) && !t.After(lastNanos()) }
 
-// checkRisk checks the fields of a risk score, which has no Validate: a
-// valid placement id, a known level if set, and a time that Unix
-// nanoseconds hold (1970 to 2262).
-func checkRisk(r *housing.Risk) error {
-	if err := checkID("placement_id", r.PlacementID); err != nil {
-		return err
-	}
-	switch {
-	case r.At.IsZero():
-		return &housing.FieldError{Field: "at", Reason: "is not set"}
-	case !nanosHold(r.At):
-		return &housing.FieldError{Field: "at", Reason: fmt.Sprintf("%v is not between 1970 and 2262", r.At)}
-	case r.Level != "" && !r.Level.Valid():
-		return &housing.FieldError{Field: "level", Reason: fmt.Sprintf("%q is not an alert level", r.Level)}
-	}
-	return nil
-}
-
 // AppendRisk adds a risk score to a placement's history, in one MULTI. A
 // score at the same instant as one already stored replaces it, so a
 // repeated nightly scan, or a call that go-redis repeats, adds nothing.
 func (s *Store) AppendRisk(ctx context.Context, r housing.Risk) error {
-	if err := checkRisk(&r); err != nil {
+	if err := r.Validate(); err != nil {
 		return fmt.Errorf("redisstore: append risk: %w", err)
 	}
 	v, err := json.Marshal(&r)

@@ -157,7 +157,7 @@ func secondBound(t time.Time, open string) string {
 // PutLedger creates or replaces a home's fairness ledger. ErrConflict on
 // a stale version.
 func (s *Store) PutLedger(ctx context.Context, l *housing.Ledger) error {
-	return upsert(ctx, s, ledgerKind(), l, checkLedger)
+	return upsert(ctx, s, ledgerKind(), l, (*housing.Ledger).Validate)
 }
 
 // Ledger returns a home's ledger, or ErrNotFound.
@@ -168,54 +168,10 @@ func (s *Store) Ledger(ctx context.Context, homeID string) (housing.Ledger, erro
 // PutSwap creates or replaces a swap request, assigning an ID when it is
 // empty. ErrConflict on a stale version.
 func (s *Store) PutSwap(ctx context.Context, sw *housing.Swap) error {
-	return upsert(ctx, s, swapKind(), sw, checkSwap)
+	return upsert(ctx, s, swapKind(), sw, (*housing.Swap).Validate)
 }
 
 // Swap returns one swap request, or ErrNotFound.
 func (s *Store) Swap(ctx context.Context, id string) (housing.Swap, error) {
 	return get(ctx, s, swapKind(), id)
-}
-
-// checkLedger checks the fields of a ledger, which has no Validate: its
-// home and the people it credits are valid ids.
-func checkLedger(l *housing.Ledger) error {
-	if err := checkID("home_id", l.HomeID); err != nil {
-		return err
-	}
-	for id := range l.Balance {
-		if err := checkID("balance", id); err != nil {
-			return err
-		}
-	}
-	for month, points := range l.Months {
-		if _, err := time.Parse("2006-01", month); err != nil {
-			return &housing.FieldError{Field: "months", Reason: fmt.Sprintf("%q is not a month (2026-11)", month)}
-		}
-		for id := range points {
-			if err := checkID("months", id); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// checkSwap checks the fields of a swap request, which has no Validate.
-func checkSwap(s *housing.Swap) error {
-	for _, f := range []struct{ name, id string }{
-		{"id", s.ID}, {"home_id", s.HomeID}, {"assignment_id", s.AssignmentID}, {"from", s.From}, {"to", s.To},
-	} {
-		if err := checkID(f.name, f.id); err != nil {
-			return err
-		}
-	}
-	switch {
-	case s.InReturnID != "" && !housing.ValidID(s.InReturnID):
-		return checkID("in_return_id", s.InReturnID)
-	case s.Status != housing.SwapPending && s.Status != housing.SwapAccepted && s.Status != housing.SwapRefused:
-		return &housing.FieldError{Field: "status", Reason: fmt.Sprintf("%q is not a swap status", s.Status)}
-	case s.CreatedAt.IsZero():
-		return &housing.FieldError{Field: "created_at", Reason: "is not set"}
-	}
-	return nil
 }
