@@ -328,8 +328,13 @@ func ImmediateAlert(e Event) (a Alert, ok bool) {
 	if key == "" || !e.Urgent && e.Kind != EventTalk && e.Kind != EventEmergency {
 		return Alert{}, false
 	}
-	r := Risk{PlacementID: e.PlacementID, At: e.At, Level: AlertUrgent,
-		Reasons: []Reason{{Key: key, PersonID: e.PersonID, N: 1}}}
+	reason := Reason{Key: key, PersonID: e.PersonID, N: 1}
+	if e.Kind == EventConflict || e.Kind == EventArrears {
+		// The nightly scan counts these per placement, not per reporter:
+		// the same identity keeps it from alerting a second time.
+		reason.PersonID = ""
+	}
+	r := Risk{PlacementID: e.PlacementID, At: e.At, Level: AlertUrgent, Reasons: []Reason{reason}}
 	a = NewAlert(r, e.At)
 	a.EventID = e.ID
 	return a, true
