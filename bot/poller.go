@@ -128,42 +128,20 @@ func (p *Poller) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("bot: poller: read offset: %w", err)
 	}
-	r := &pollRun{p: p, t: newTracker(saved), saved: saved}
-	hctx := context.WithoutCancel(ctx)
-	lanes := make([]chan tgbotapi.Update, p.cfg.Lanes)
-	var wg sync.WaitGroup
-	for i := range lanes {
-		lanes[i] = make(chan tgbotapi.Update, p.cfg.LaneQueue)
-		wg.Go(func() {
-			for u := range lanes[i] {
-				r.handle(hctx, u)
-			}
-		})
-	}
+	d := startDispatcher(ctx, newTracker(saved), p.store, p.handle, p.logger,
+		dispatchConfig{lanes: p.cfg.Lanes, queue: p.cfg.LaneQueue, timeout: p.cfg.HandlerTimeout})
 	p.logger.Info("bot: polling for updates", slog.Int64("offset", saved+1))
-	err = r.poll(ctx, lanes)
-	for _, l := range lanes {
-		close(l)
-	}
-	wg.Wait()
-	r.save(hctx, r.t.watermark())
+	err = p.poll(ctx, d)
+	d.stop()
+	p.lastPoll.Store(0) // not polling: LastPoll is zero again
 	return err
 }
 
-// pollRun is the state of one Run.
-type pollRun struct {
-	p *Poller
-	t *tracker
-
-	saveMu sync.Mutex
-	saved  int64
-}
-
-func (r *pollRun) poll(ctx context.Context, lanes []chan tgbotapi.Update) error {
-	cfg := r.p.cfg
+func (p *Poller) poll(ctx context.Context, d *dispatcher) error {
+	cfg := p.cfg
 	failures := 0
 	for ctx.Err() == nil {
-		ups, err := r.p.client.GetUpdates(ctx, tgbotapi.UpdateConfig{Offset: int(r.t.watermark() + 1),
+		ups, err := p.client.GetUpdates(ctx, tgbotapi.UpdateConfig{Offset: int(d.t.watermark() + 1),
 			Limit: cfg.Limit, Timeout: int(cfg.Timeout / time.Second), AllowedUpdates: cfg.AllowedUpdates})
 		if err != nil {
 			if ctx.Err() != nil {
@@ -173,31 +151,29 @@ func (r *pollRun) poll(ctx context.Context, lanes []chan tgbotapi.Update) error 
 				return fmt.Errorf("bot: poller: %w", err)
 			}
 			failures++
-			d, ok := RetryAfter(err)
+			wait, ok := RetryAfter(err)
 			if !ok {
-				d = backoff(failures, cfg.MinBackoff, cfg.MaxBackoff)
+				wait = backoff(failures, cfg.MinBackoff, cfg.MaxBackoff)
 			}
-			r.p.logger.Warn("bot: getUpdates failed", slog.Any("err", err),
-				slog.Int("failures", failures), slog.Duration("retry_in", d))
-			_ = cfg.Clock.Sleep(ctx, d)
+			p.logger.Warn("bot: getUpdates failed", slog.Any("err", err),
+				slog.Int("failures", failures), slog.Duration("retry_in", wait))
+			_ = cfg.Clock.Sleep(ctx, wait)
 			continue
 		}
 		failures = 0
-		r.p.lastPoll.Store(cfg.Clock.Now().UnixNano())
+		p.lastPoll.Store(cfg.Clock.Now().UnixNano())
 		fresh := 0
 		for _, u := range ups {
-			if !r.t.add(int64(u.UpdateID)) {
-				continue // in progress or handled
-			}
-			fresh++
-			select {
-			case lanes[laneOf(u, len(lanes))] <- u:
-			case <-ctx.Done():
+			added, err := d.dispatch(ctx, u)
+			if err != nil {
 				return nil // u stays "in progress": the watermark stays below it
+			}
+			if added {
+				fresh++
 			}
 		}
 		if fresh == 0 && len(ups) > 0 {
-			r.t.waitProgress(ctx, cfg.RefetchDelay)
+			d.t.waitProgress(ctx, cfg.RefetchDelay)
 		}
 	}
 	return nil
@@ -210,38 +186,102 @@ func apiCode(err error) int {
 	return 0
 }
 
-// handle runs the handler for u, then advances and saves the watermark.
-func (r *pollRun) handle(ctx context.Context, u tgbotapi.Update) {
+// dispatchConfig sizes a dispatcher.
+type dispatchConfig struct {
+	lanes, queue int           // goroutines, and updates waiting per lane
+	timeout      time.Duration // bound of one handler call
+}
+
+// dispatcher runs the handler for the updates of one Poller or Webhook run:
+// a fixed set of lanes, a chat always in the same lane (its updates in
+// order, different chats in parallel), the tracker of updates in progress,
+// and the saved watermark.
+type dispatcher struct {
+	t      *tracker
+	store  OffsetStore
+	handle UpdateHandler
+	logger *slog.Logger
+	cfg    dispatchConfig
+	hctx   context.Context // the handlers': not cancelled with the run
+	lanes  []chan tgbotapi.Update
+	wg     sync.WaitGroup
+
+	saveMu sync.Mutex
+	saved  int64
+}
+
+// startDispatcher starts the lanes; t starts at the saved watermark.
+func startDispatcher(ctx context.Context, t *tracker, store OffsetStore, handle UpdateHandler, logger *slog.Logger, cfg dispatchConfig) *dispatcher {
+	d := &dispatcher{t: t, store: store, handle: handle, logger: logger, cfg: cfg, saved: t.watermark(),
+		hctx: context.WithoutCancel(ctx), lanes: make([]chan tgbotapi.Update, cfg.lanes)}
+	for i := range d.lanes {
+		d.lanes[i] = make(chan tgbotapi.Update, cfg.queue)
+		d.wg.Go(func() {
+			for u := range d.lanes[i] {
+				d.run(u)
+			}
+		})
+	}
+	return d
+}
+
+// dispatch hands u to its lane and reports true, or false when u was
+// dispatched before. It waits while the lane is full; if ctx ends first it
+// returns ctx's error and u stays "in progress", holding the watermark
+// below it.
+func (d *dispatcher) dispatch(ctx context.Context, u tgbotapi.Update) (bool, error) {
+	if !d.t.add(int64(u.UpdateID)) {
+		return false, nil
+	}
+	select {
+	case d.lanes[laneOf(u, len(d.lanes))] <- u:
+		return true, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// stop waits for every update dispatched and saves the watermark.
+func (d *dispatcher) stop() {
+	for _, l := range d.lanes {
+		close(l)
+	}
+	d.wg.Wait()
+	d.save(d.hctx, d.t.watermark())
+}
+
+// run runs the handler for u, then advances and saves the watermark.
+func (d *dispatcher) run(u tgbotapi.Update) {
 	defer func() {
 		if v := recover(); v != nil {
 			// The update counts as handled: re-running it would panic again.
-			r.p.logger.Error("bot: update handler panicked", slog.Int("update_id", u.UpdateID),
+			d.logger.Error("bot: update handler panicked", slog.Int("update_id", u.UpdateID),
 				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
 		}
-		if wm, advanced := r.t.done(int64(u.UpdateID)); advanced {
-			r.save(ctx, wm)
+		if wm, advanced := d.t.done(int64(u.UpdateID)); advanced {
+			d.save(d.hctx, wm)
 		}
 	}()
-	hctx, cancel := context.WithTimeout(ctx, r.p.cfg.HandlerTimeout)
+	hctx, cancel := context.WithTimeout(d.hctx, d.cfg.timeout)
 	defer cancel()
-	r.p.handle(hctx, u)
+	d.handle(hctx, u)
 }
 
 // save persists wm if it is beyond what was saved.
-func (r *pollRun) save(ctx context.Context, wm int64) {
-	r.saveMu.Lock()
-	defer r.saveMu.Unlock()
-	if wm <= r.saved {
+func (d *dispatcher) save(ctx context.Context, wm int64) {
+	d.saveMu.Lock()
+	defer d.saveMu.Unlock()
+	if wm <= d.saved {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := r.p.store.SaveOffset(ctx, wm); err != nil {
+	if err := d.store.SaveOffset(ctx, wm); err != nil {
 		// The next save covers it; until then a crash repeats these updates.
-		r.p.logger.Warn("bot: save update offset", slog.Int64("offset", wm), slog.Any("err", err))
+		d.logger.Warn("bot: save update offset", slog.Int64("offset", wm), slog.Any("err", err))
 		return
 	}
-	r.saved = wm
+	d.saved = wm
 }
 
 // laneOf maps the chat of u to a lane, so that one chat's updates are
@@ -265,15 +305,36 @@ func laneOf(u tgbotapi.Update, n int) int {
 }
 
 // tracker knows which dispatched updates are still in progress.
+//
+// getUpdates answers in update_id order, so an id below the highest one
+// dispatched was dispatched before or never existed. Webhook requests may
+// come out of order: an outOfOrder tracker remembers the ids a later one
+// skipped (at most maxGap) and accepts them until gapWait has passed,
+// holding the watermark below them meanwhile.
 type tracker struct {
 	mu         sync.Mutex
 	dispatched int64 // highest update_id dispatched (or saved at start)
 	inflight   map[int64]bool
+	missing    map[int64]time.Time // skipped ids that may still come, until when
+	gapWait    time.Duration       // 0: ids come in order
+	now        func() time.Time
 	progress   chan struct{} // signalled when an update is done
 }
 
+// maxGap bounds the skipped ids an outOfOrder tracker waits for: a longer
+// jump is Telegram starting a new sequence, not updates in flight.
+const maxGap = 1000
+
 func newTracker(saved int64) *tracker {
-	return &tracker{dispatched: saved, inflight: map[int64]bool{}, progress: make(chan struct{}, 1)}
+	return &tracker{dispatched: saved, inflight: map[int64]bool{}, missing: map[int64]time.Time{},
+		progress: make(chan struct{}, 1)}
+}
+
+// newOutOfOrderTracker returns a tracker that waits gapWait for skipped ids.
+func newOutOfOrderTracker(saved int64, gapWait time.Duration, now func() time.Time) *tracker {
+	t := newTracker(saved)
+	t.gapWait, t.now = gapWait, now
+	return t
 }
 
 // add marks id in progress; false if it was dispatched before.
@@ -281,7 +342,18 @@ func (t *tracker) add(id int64) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if id <= t.dispatched {
-		return false
+		if _, ok := t.missing[id]; !ok {
+			return false
+		}
+		delete(t.missing, id)
+		t.inflight[id] = true
+		return true
+	}
+	if t.gapWait > 0 && id-t.dispatched <= maxGap {
+		until := t.now().Add(t.gapWait)
+		for skipped := t.dispatched + 1; skipped < id; skipped++ {
+			t.missing[skipped] = until
+		}
 	}
 	t.dispatched = id
 	t.inflight[id] = true
@@ -312,6 +384,17 @@ func (t *tracker) watermark() int64 {
 func (t *tracker) watermarkLocked() int64 {
 	wm := t.dispatched
 	for id := range t.inflight {
+		wm = min(wm, id-1)
+	}
+	if len(t.missing) == 0 {
+		return wm
+	}
+	now := t.now()
+	for id, until := range t.missing {
+		if now.After(until) {
+			delete(t.missing, id) // given up: the watermark may pass it
+			continue
+		}
 		wm = min(wm, id-1)
 	}
 	return wm
