@@ -6,11 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/convivo/convivo/housing"
+	"github.com/convivo/convivo/housing/subject"
 )
 
 // This file holds the people's rights at the command line: a copy of
@@ -18,137 +17,36 @@ import (
 // erasure (`convivo erase`, art. 17).
 
 // personExport is what `convivo export --person` writes: the person's own
-// records. Others' ids are left out of shared records (placements,
-// outings); staff are named in the access log by role and district only.
-type personExport struct {
-	ExportedAt  time.Time               `json:"exported_at"`
-	Person      housing.Person          `json:"person"`
-	Profile     *housing.Profile        `json:"profile,omitempty"`
-	Care        *housing.CareInfo       `json:"care,omitempty"` // with --with-care only
-	Consents    []housing.ConsentRecord `json:"consents"`
-	Placements  []housing.Placement     `json:"placements"`
-	Assignments []housing.Assignment    `json:"assignments"`
-	CheckIns    []housing.CheckIn       `json:"checkins"`
-	Events      []housing.Event         `json:"events"`
-	Outings     []housing.Outing        `json:"outings"`
-	AccessLog   []accessEntry           `json:"access_log"`
-}
-
-// accessEntry is one line of the person's access log, as they get it.
-type accessEntry struct {
-	At      time.Time `json:"at"`
-	Who     string    `json:"who"` // "you", "social-worker, Bologna", "operator"
-	Action  string    `json:"action"`
-	Record  string    `json:"record"`
-	Purpose string    `json:"purpose,omitempty"`
-}
+// records (package subject). Others' ids are left out of shared records
+// (placements, chores, outings); staff are named by role, and in the
+// access log by role and district.
+type personExport = subject.Export
 
 // exportPerson writes one person's data as JSON, auditing the export (and
-// the care fields' read, with withCare).
+// the care fields' read, with withCare). What staff wrote about the
+// placements stays in: staff hand the copy over.
 func exportPerson(ctx context.Context, w io.Writer, s housing.Store, id string, withCare bool) error {
-	p, err := s.Person(ctx, id)
-	if err != nil {
+	doc, err := subject.Collect(ctx, s, id, subject.Options{Now: now(), WithCare: withCare, StaffNotes: true})
+	if errors.Is(err, housing.ErrNotFound) {
 		return errPersonNotFound("export", id, err)
 	}
-	doc := personExport{ExportedAt: now().UTC(), Person: p}
-	if doc.Profile, err = optional(s.Profile(ctx, id)); err != nil {
+	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	if withCare {
-		if doc.Care, err = optional(s.CareInfo(ctx, id)); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
 		if err := audit(ctx, s, "care.read", "care/"+id, id, "export for the person"); err != nil {
 			return err
 		}
 	}
-	if err := collectOwn(ctx, s, id, &doc); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if doc.AccessLog, err = accessLog(ctx, s, id); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
 	if err := audit(ctx, s, "person.export", "person/"+id, id, "access request (art. 15)"); err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
-}
-
-// optional turns ErrNotFound into a nil record.
-func optional[T any](v T, err error) (*T, error) {
-	if errors.Is(err, housing.ErrNotFound) {
-		return nil, nil
-	}
+	b, err := doc.JSON()
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("export: %w", err)
 	}
-	return &v, nil
-}
-
-// collectOwn reads the person's consents, placements, chores, check-ins,
-// reports and outings into doc, leaving other people out of the shared
-// ones.
-func collectOwn(ctx context.Context, s housing.Store, id string, doc *personExport) error {
-	var errs [6]error
-	doc.Consents, errs[0] = s.Consents(ctx, id)
-	doc.Placements, errs[1] = s.ListPlacements(ctx, housing.PlacementFilter{PersonID: id})
-	doc.Assignments, errs[2] = s.Assignments(ctx, housing.AssignmentFilter{PersonID: id})
-	doc.CheckIns, errs[3] = s.CheckIns(ctx, housing.CheckInFilter{PersonID: id})
-	doc.Events, errs[4] = s.Events(ctx, housing.EventFilter{PersonID: id})
-	doc.Outings, errs[5] = s.Outings(ctx, housing.OutingFilter{Invitee: id})
-	if err := errors.Join(errs[:]...); err != nil {
-		return err
-	}
-	for i := range doc.Placements {
-		pl := &doc.Placements[i]
-		others := slices.DeleteFunc(slices.Clone(pl.Residents), func(r string) bool { return r == id })
-		pl.Residents = []string{id}
-		for j := range pl.History {
-			if slices.Contains(others, pl.History[j].By) {
-				pl.History[j].By = "another resident"
-			}
-		}
-	}
-	mine := func(ids []string) []string {
-		return slices.DeleteFunc(slices.Clone(ids), func(x string) bool { return x != id })
-	}
-	for i := range doc.Outings {
-		o := &doc.Outings[i]
-		o.Invitees, o.Waitlist, o.Attended = mine(o.Invitees), mine(o.Waitlist), mine(o.Attended)
-		o.Replies = slices.DeleteFunc(o.Replies, func(r housing.Reply) bool { return r.PersonID != id })
-	}
-	return nil
-}
-
-// accessLog returns who read or changed the person's data, staff by role
-// and district.
-func accessLog(ctx context.Context, s housing.Store, id string) ([]accessEntry, error) {
-	log, err := s.AuditLog(ctx, housing.AuditFilter{Subject: id})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]accessEntry, 0, len(log))
-	for _, a := range log {
-		who := "operator"
-		switch {
-		case a.Actor == a.Subject:
-			who = "you"
-		case housing.IsPseudonym(a.Actor):
-			who = "a former member of staff"
-			if pid, err := s.PseudonymOwner(ctx, a.Actor); err == nil {
-				if p, err := s.Person(ctx, pid); err == nil {
-					who = string(p.Role) + ", " + p.District
-				}
-			}
-		case a.ActorRole != "" && a.ActorRole != housing.RoleAdmin:
-			who = string(a.ActorRole)
-		}
-		out = append(out, accessEntry{At: a.At, Who: who, Action: a.Action, Record: recordOf(a), Purpose: a.Purpose})
-	}
-	return out, nil
+	_, err = w.Write(b)
+	return err
 }
 
 func cmdErase(ctx context.Context, e *env, args []string) error {
