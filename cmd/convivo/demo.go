@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -168,6 +169,7 @@ type demo struct {
 	pushed  int           // updates the script sent
 
 	alertsSeen map[string]bool // alerts the social worker has planned to handle
+	usedFatto  bool            // someone marked a chore with /fatto
 
 	cursor int // calls of the fake server already in the transcript
 	done   chan error
@@ -397,15 +399,46 @@ func (g *gatedOutbox) Claim(ctx context.Context, now time.Time, lease time.Durat
 		close(g.drained)
 		return nil, nil
 	}
-	slices.SortStableFunc(msgs, func(a, b housing.OutboxMessage) int {
-		return cmp.Or(a.NotBefore.Compare(b.NotBefore), cmp.Compare(a.ChatID, b.ChatID), cmp.Compare(g.seq[a.Key], g.seq[b.Key]))
-	})
+	g.sort(msgs)
 	for _, m := range msgs {
 		if g.onClaim != nil {
 			g.onClaim(m)
 		}
 	}
 	return msgs, nil
+}
+
+// sort orders a batch the same way on every run: by due time, then chat;
+// within a chat, messages about the same record (the same id in their
+// keys, such as a proposal's card and its chart) stay together in the
+// order they were enqueued, and records come in the order of what their
+// first message says, ids left out. Enqueue order alone would follow the
+// bot's loops over records, which run in the order of random ids.
+func (g *gatedOutbox) sort(msgs []housing.OutboxMessage) {
+	type group struct {
+		text string
+		seq  int
+	}
+	groups := map[string]group{}
+	for _, m := range msgs {
+		k, seq := groupKey(m.Key), g.seq[m.Key]
+		if gr, ok := groups[k]; !ok || seq < gr.seq {
+			groups[k] = group{text: idRE.ReplaceAllString(m.Text, ""), seq: seq}
+		}
+	}
+	slices.SortStableFunc(msgs, func(a, b housing.OutboxMessage) int {
+		ga, gb := groups[groupKey(a.Key)], groups[groupKey(b.Key)]
+		return cmp.Or(a.NotBefore.Compare(b.NotBefore), cmp.Compare(a.ChatID, b.ChatID),
+			strings.Compare(ga.text, gb.text), cmp.Compare(ga.seq, gb.seq), cmp.Compare(g.seq[a.Key], g.seq[b.Key]))
+	})
+}
+
+// groupKey is the first record id in an outbox key, or the whole key.
+func groupKey(key string) string {
+	if id := idRE.FindString(key); id != "" {
+		return id
+	}
+	return key
 }
 
 // flush opens the gate and waits until the sender found nothing more due.

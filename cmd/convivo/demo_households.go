@@ -46,9 +46,9 @@ func (d *demo) settleHouseholds(ctx context.Context, data dataset.Dataset) error
 		if h.Kind != housing.KindFlat || h.Capacity < 2 {
 			continue
 		}
-		members := d.settlers(data, used, min(h.Capacity, 3))
+		members := d.settlers(data, used, h)
 		if len(members) < 2 {
-			break
+			continue
 		}
 		hh, err := d.settle1(ctx, runner, by, h, members, then)
 		if err != nil {
@@ -57,34 +57,39 @@ func (d *demo) settleHouseholds(ctx context.Context, data dataset.Dataset) error
 		hh.struggling = len(d.world.households) == demoHouseholds-1
 		for _, a := range hh.residents {
 			a.home = hh
+			used[a.person.ID] = true
 		}
 		d.world.households = append(d.world.households, hh)
 	}
 	return nil
 }
 
-// settlers picks up to n people who can live in a flat: active residents
-// bound to Telegram, with a profile, at most one beneficiary.
-func (d *demo) settlers(data dataset.Dataset, used map[string]bool, n int) []*actor {
-	var out []*actor
-	beneficiary := false
+// settlers picks two or three people for flat h among the active
+// residents bound to Telegram who answered the interview: a beneficiary
+// first (whose social worker early warning will tell), then co-residents,
+// then more beneficiaries as far as the home's cap allows.
+func (d *demo) settlers(data dataset.Dataset, used map[string]bool, h housing.Home) []*actor {
+	var bens, cos []*actor
 	for _, rec := range data.People {
 		p := rec.Person
 		a, ok := d.world.actors[p.TelegramID]
-		switch {
-		case !ok || p.TelegramID == 0 || used[p.ID] || rec.Profile == nil || p.Status != housing.StatusActive:
-			continue
-		case p.Role == housing.RoleBeneficiary && beneficiary:
-			continue
-		case p.Role != housing.RoleBeneficiary && p.Role != housing.RoleCoResident:
+		if !ok || p.TelegramID == 0 || used[p.ID] || rec.Profile == nil || p.Status != housing.StatusActive {
 			continue
 		}
-		beneficiary = beneficiary || p.Role == housing.RoleBeneficiary
-		used[p.ID] = true
-		out = append(out, a)
-		if len(out) == n {
-			break
+		switch p.Role {
+		case housing.RoleBeneficiary:
+			bens = append(bens, a)
+		case housing.RoleCoResident:
+			cos = append(cos, a)
 		}
+	}
+	n := min(h.Capacity, 3)
+	if len(bens) == 0 {
+		return nil
+	}
+	out := append([]*actor{bens[0]}, cos[:min(len(cos), n-1)]...)
+	for i := 1; i < len(bens) && len(out) < n && i < h.MaxBeneficiaries(); i++ {
+		out = append(out, bens[i])
 	}
 	return out
 }

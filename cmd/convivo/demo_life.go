@@ -68,11 +68,7 @@ func (d *demo) hasLastButton(a *actor, labels []string) bool {
 
 // doneByCommand: a resident marks a chore with /fatto instead of the
 // reminder's button.
-func (d *demo) doneByCommand(ctx context.Context) error {
-	a := d.healthy()
-	if a == nil {
-		return nil
-	}
+func (d *demo) doneByCommand(ctx context.Context, a *actor) error {
 	if err := d.say(ctx, a, "/fatto"); err != nil {
 		return err
 	}

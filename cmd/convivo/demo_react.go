@@ -130,6 +130,9 @@ func (d *demo) onChore(r received) bool {
 	}
 	x := a.persona.rng.Float64()
 	switch {
+	case x < done && !d.usedFatto && d.day() >= 7 && !d.struggling(a):
+		d.usedFatto = true // once, someone marks it with /fatto instead
+		d.agenda.add(d.soon(a, 8*60), func(ctx context.Context) error { return d.doneByCommand(ctx, a) })
 	case x < done:
 		d.pressLater(a, d.soon(a, 8*60), r.m, lblDone)
 	case x < done+cant:
@@ -164,21 +167,21 @@ func (d *demo) onSwapAsk(r received) bool {
 // onCheckIn: the weekly question. The struggling household's answers
 // fall week by week; in the third week its beneficiary asks to talk.
 func (d *demo) onCheckIn(r received) bool {
-	if !hasButton(r.m, lblTalk) {
+	if !hasButton(r.m, []string{moodLabel(1)}) {
 		return false
 	}
 	a := r.a
 	mood := 4 + a.persona.rng.IntN(2)
 	if d.struggling(a) {
 		week := d.day() / 7
-		if week >= 3 || (week == 2 && chance(a, 0.5)) {
-			return true // no answer
-		}
-		mood = max(1, 3-week-a.persona.rng.IntN(2))
 		if week == 2 && a.isBeneficiary() {
 			d.pressLater(a, d.soon(a, 240), r.m, lblTalk)
 			return true
 		}
+		if week >= 3 || (week == 2 && chance(a, 0.5)) {
+			return true // no answer
+		}
+		mood = max(1, 4-week-a.persona.rng.IntN(2))
 	}
 	d.stats.checkins++
 	d.pressLater(a, d.soon(a, 240), r.m, []string{moodLabel(mood)})
@@ -192,7 +195,7 @@ func moodLabel(n int) string {
 
 // onCheckInNote: asked whether to add something.
 func (d *demo) onCheckInNote(r received) bool {
-	if !hasButton(r.m, lblNoNote) || hasButton(r.m, lblTalk) {
+	if !hasButton(r.m, lblNoNote) || hasButton(r.m, []string{moodLabel(1)}) {
 		return false
 	}
 	a := r.a
@@ -215,7 +218,7 @@ func (d *demo) onOuting(r received) bool {
 	switch {
 	case d.struggling(a):
 		answer = lblNo
-	case chance(a, 0.15):
+	case chance(a, 0.1):
 		answer = lblMaybe
 	}
 	d.stats.rsvps++

@@ -47,8 +47,7 @@ func (d *demo) script() {
 	add(d.at(3, 10, 0), d.review)
 	add(d.at(5, 11, 0), d.reminders)
 	add(d.at(7, 19, 0), d.swap)
-	add(d.at(8, 10, 0), d.outing)
-	add(d.at(9, 20, 30), d.doneByCommand)
+	add(d.at(9, 10, 0), d.outing)
 	add(d.at(17, 9, 10), func(ctx context.Context) error { return d.say(ctx, w.worker, "/allerte") })
 }
 

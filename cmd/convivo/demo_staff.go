@@ -63,14 +63,7 @@ func (d *demo) review(ctx context.Context) error {
 		d.note("Nessuna proposta da guardare.", "No proposals to look at.")
 		return nil
 	}
-	var approve, other []tgbotapi.Message
-	for _, c := range cards {
-		if d.inChat(c.Text) && d.newcomersIn(c.Text) > 0 && len(approve) < 3 {
-			approve = append(approve, c)
-		} else {
-			other = append(other, c)
-		}
-	}
+	approve, other := d.choose(cards)
 	first := approve
 	if len(first) == 0 {
 		first = cards
@@ -95,6 +88,27 @@ func (d *demo) review(ctx context.Context) error {
 		return d.pressIn(ctx, m, other[1].MessageID, []string{"🔁 Alternative", "🔁 Alternatives"})
 	}
 	return nil
+}
+
+// choose picks up to three proposals to approve, everyone in them
+// reachable in chat: those with the people who just joined first, then
+// others; the rest stay to look at.
+func (d *demo) choose(cards []tgbotapi.Message) (approve, other []tgbotapi.Message) {
+	picked := map[int]bool{}
+	for _, newcomers := range []bool{true, false} {
+		for _, c := range cards {
+			if len(picked) < 3 && !picked[c.MessageID] && d.inChat(c.Text) && (d.newcomersIn(c.Text) > 0 || !newcomers) {
+				picked[c.MessageID] = true
+				approve = append(approve, c)
+			}
+		}
+	}
+	for _, c := range cards {
+		if !picked[c.MessageID] {
+			other = append(other, c)
+		}
+	}
+	return approve, other
 }
 
 // details opens a card's details and asks why not someone else.
@@ -143,8 +157,20 @@ func (d *demo) reject(ctx context.Context, card tgbotapi.Message) error {
 // alertRE finds an alert's id.
 var alertRE = regexp.MustCompile(`\bal_[0-9a-f]+\b`)
 
-// homeRE finds the home's code in "(casa SI-06)" / "(home SI-06)".
-var homeRE = regexp.MustCompile(`\((?:casa|home) ([^)\s]+)\)`)
+// newcomerCode returns the case code of the first newcomer text names,
+// else its first case code.
+func (d *demo) newcomerCode(text string) string {
+	codes := codeRE.FindAllString(text, -1)
+	for _, c := range codes {
+		if a := d.world.byCode[c]; a != nil && a.newcomer {
+			return c
+		}
+	}
+	if len(codes) > 0 {
+		return codes[0]
+	}
+	return ""
+}
 
 // onAllYes: everyone would like to meet. The mediator sets the meeting for
 // two working days later, starts a two-week trial the day after it, and
@@ -154,14 +180,11 @@ func (d *demo) onAllYes(r received) bool {
 	if !hasButton(r.m, lblMeet) {
 		return false
 	}
-	home := ""
-	if m := homeRE.FindStringSubmatch(r.m.Text); m != nil {
-		home = m[1]
-	}
+	who := d.newcomerCode(r.m.Text) // names the placement for /convivenza
 	a := r.a
 	d.agenda.add(d.office(d.clock.Now().Add(time.Hour)), func(ctx context.Context) error {
 		meet := d.office(d.clock.Now().AddDate(0, 0, 2))
-		meet = time.Date(meet.Year(), meet.Month(), meet.Day(), 16, 30, 0, 0, d.loc)
+		meet = time.Date(meet.Year(), meet.Month(), meet.Day(), 15, 0, 0, 0, d.loc).Add(time.Duration(d.stats.meetings) * 90 * time.Minute)
 		if err := d.pressIn(ctx, a, r.m.MessageID, lblMeet); err != nil {
 			return err
 		}
@@ -175,7 +198,7 @@ func (d *demo) onAllYes(r received) bool {
 		set, _ := d.last(a.user.ID)
 		trial := d.office(meet.AddDate(0, 0, 1))
 		d.agenda.add(time.Date(trial.Year(), trial.Month(), trial.Day(), 10, 0, 0, 0, d.loc), func(ctx context.Context) error {
-			return d.startTrial(ctx, a, set, home)
+			return d.startTrial(ctx, a, set, who)
 		})
 		return nil
 	})
@@ -184,7 +207,7 @@ func (d *demo) onAllYes(r received) bool {
 
 // startTrial starts a two-week trial from the message that set the
 // meeting, and plans the start of living together at its end.
-func (d *demo) startTrial(ctx context.Context, a *actor, set tgbotapi.Message, home string) error {
+func (d *demo) startTrial(ctx context.Context, a *actor, set tgbotapi.Message, who string) error {
 	if !hasButton(set, lblTrial) {
 		return nil
 	}
@@ -197,17 +220,18 @@ func (d *demo) startTrial(ctx context.Context, a *actor, set tgbotapi.Message, h
 	d.stats.trials++
 	end := d.clock.Now().AddDate(0, 0, 14)
 	d.agenda.add(time.Date(end.Year(), end.Month(), end.Day(), 10, 30, 0, 0, d.loc), func(ctx context.Context) error {
-		return d.startLiving(ctx, a, home)
+		return d.startLiving(ctx, a, who)
 	})
 	return nil
 }
 
 // startLiving starts living together after a trial: from the bot's
 // reminder that the trial ends today when there is one, else from
-// /convivenza and the home's code.
-func (d *demo) startLiving(ctx context.Context, a *actor, home string) error {
+// /convivenza and the case code of someone who joins (a home's code could
+// name two placements: the people already living there, and the trial).
+func (d *demo) startLiving(ctx context.Context, a *actor, who string) error {
 	if m, ok := d.last(a.user.ID); !ok || !hasButton(m, lblStart) || hasButton(m, lblTrial) {
-		if err := d.say(ctx, a, "/convivenza "+home); err != nil {
+		if err := d.say(ctx, a, "/convivenza "+who); err != nil {
 			return err
 		}
 	}
@@ -252,23 +276,31 @@ func (d *demo) onAlert(r received) bool {
 			return err
 		}
 		d.stats.resolved++
-		d.helped(body(r.m))
-		return d.say(ctx, a, d.pickLang(
-			"Visita in casa: parlato con tutti e tre, rifatti insieme i turni, colloquio fissato per lunedì.",
-			"Home visit: talked with all three, redid the chores together, appointment set for Monday."))
+		note := d.pickLang("Sentita al telefono: tutto bene, era via qualche giorno. Ci risentiamo venerdì.",
+			"Phoned: all well, they were away for a few days. We'll talk again on Friday.")
+		if d.helped(body(r.m)) {
+			note = d.pickLang("Visita in casa: parlato con tutti, rifatti insieme i turni, colloquio fissato per lunedì.",
+				"Home visit: talked with everyone, redid the chores together, appointment set for Monday.")
+		}
+		return d.say(ctx, a, note)
 	})
 	return true
 }
 
-// helped marks the households an alert names as seen to.
-func (d *demo) helped(text string) {
+// helped marks the struggling household an alert names as seen to, and
+// reports whether it named one.
+func (d *demo) helped(text string) bool {
 	for _, c := range codeRE.FindAllString(text, -1) {
-		if a := d.world.byCode[c]; a != nil && a.home != nil && a.home.struggling && !a.home.helped {
-			a.home.helped = true
-			d.note("Dopo la visita, nella casa %s le cose vanno un po' meglio.", "After the visit, things go a little better in home %s.",
-				a.home.home.Code)
+		if a := d.world.byCode[c]; a != nil && a.home != nil && a.home.struggling {
+			if !a.home.helped {
+				a.home.helped = true
+				d.note("Dopo la visita, nella casa %s le cose vanno un po' meglio.", "After the visit, things go a little better in home %s.",
+					a.home.home.Code)
+			}
+			return true
 		}
 	}
+	return false
 }
 
 // pressIn presses one of labels under message id (0: the latest message
