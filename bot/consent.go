@@ -192,9 +192,10 @@ func (b *Bot) onPrivacyButton(ctx context.Context, c *caller, p press) string {
 	return ""
 }
 
-// withdraw pauses the person, records the withdrawal, stops their flows,
-// tells their responsible workers and confirms. After this the bot sends
-// them nothing on its own.
+// withdraw pauses the person, records the withdrawal, drops the messages
+// queued for them, stops their flows, tells their responsible workers and
+// confirms. After this the bot sends them nothing on its own: the jobs
+// skip people who are not active.
 func (b *Bot) withdraw(ctx context.Context, c *caller) {
 	p := *c.person
 	p.Status, p.UpdatedAt = housing.StatusPaused, b.cfg.Now()
@@ -204,6 +205,11 @@ func (b *Bot) withdraw(ctx context.Context, c *caller) {
 	}
 	b.audit(ctx, auditBy(&p, "person.pause", "person/"+p.ID, "consent withdrawn"))
 	b.recordConsent(ctx, &p, housing.ConsentWithdrawn)
+	if n, err := b.store.DropPending(ctx, p.ID); err != nil {
+		b.logger.ErrorContext(ctx, "bot: drop queued messages of a withdrawal", slog.Any("err", err))
+	} else if n > 0 {
+		b.logger.InfoContext(ctx, "bot: dropped queued messages of a withdrawal", slog.Int("messages", n))
+	}
 	b.retireKeyboard(ctx, c)
 	c.conv = conversation{}
 	if err := b.clearConv(ctx, c.id); err != nil {

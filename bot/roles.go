@@ -57,10 +57,12 @@ func permissions() map[housing.Role][]action {
 	review := []action{actProposals, actPlacements, actRound, actReview}             // mediator review (review.go)
 	resident = append(resident, actReport)                                           // /segnala (report.go)
 	staff = append(staff, actAlerts)                                                 // early warning (alert.go)
+	resident = append(resident, actMyData, actErase)                                 // the people's rights (rights.go)
+	staff = append(staff, actMyData, actErase)
 	return map[housing.Role][]action{
 		roleStranger:             {actStart},
 		roleInvited:              {actStart, actHelp, actLanguage, actCancel, actConsent},
-		rolePaused:               {actStart, actHelp, actLanguage, actPrivacy},
+		rolePaused:               {actStart, actHelp, actLanguage, actPrivacy, actMyData, actErase},
 		housing.RoleBeneficiary:  resident,
 		housing.RoleCoResident:   resident,
 		housing.RoleHost:         resident,
@@ -96,6 +98,8 @@ func commands() []command {
 		{"segnala", actReport},
 		{"lingua", actLanguage},
 		{"privacy", actPrivacy},
+		{"imieidati", actMyData},
+		{"cancella", actErase},
 		{"annulla", actCancel},
 		{"invita", actInvite},
 		{"proposte", actProposals},
@@ -112,7 +116,8 @@ func commandAliases() map[string]string {
 	return map[string]string{"profile": "profilo", "language": "lingua", "cancel": "annulla", "invite": "invita",
 		"rota": "turni", "done": "fatto", "outing": "uscita", "reminders": "promemoria",
 		"proposals": "proposte", "placements": "convivenze", "placement": "convivenza", "match": "abbina",
-		"report": "segnala", "alerts": "allerte", "alert": "allerta"}
+		"report": "segnala", "alerts": "allerte", "alert": "allerta",
+		"mydata": "imieidati", "erase": "cancella"}
 }
 
 // lookupCommand returns the command named name (an alias allowed).

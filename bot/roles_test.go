@@ -187,13 +187,13 @@ func TestCommandsPerRole(t *testing.T) {
 	want := map[housing.Role]string{
 		roleStranger:             "start",
 		roleInvited:              "start help lingua annulla",
-		rolePaused:               "start help lingua privacy",
-		housing.RoleBeneficiary:  "start help profilo turni fatto uscita promemoria segnala lingua privacy annulla",
-		housing.RoleCoResident:   "start help profilo turni fatto uscita promemoria segnala lingua privacy annulla",
-		housing.RoleHost:         "start help profilo turni fatto uscita promemoria segnala lingua privacy annulla",
-		housing.RoleMediator:     "start help turni uscita segnala lingua privacy annulla proposte convivenze convivenza abbina allerte allerta",
-		housing.RoleSocialWorker: "start help uscita lingua privacy annulla invita allerte allerta",
-		housing.RoleAdmin:        "start help uscita lingua privacy annulla invita allerte allerta",
+		rolePaused:               "start help lingua privacy imieidati cancella",
+		housing.RoleBeneficiary:  "start help profilo turni fatto uscita promemoria segnala lingua privacy imieidati cancella annulla",
+		housing.RoleCoResident:   "start help profilo turni fatto uscita promemoria segnala lingua privacy imieidati cancella annulla",
+		housing.RoleHost:         "start help profilo turni fatto uscita promemoria segnala lingua privacy imieidati cancella annulla",
+		housing.RoleMediator:     "start help turni uscita segnala lingua privacy imieidati cancella annulla proposte convivenze convivenza abbina allerte allerta",
+		housing.RoleSocialWorker: "start help uscita lingua privacy imieidati cancella annulla invita allerte allerta",
+		housing.RoleAdmin:        "start help uscita lingua privacy imieidati cancella annulla invita allerte allerta",
 	}
 	for _, role := range callerRoles() {
 		var names []string

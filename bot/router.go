@@ -100,6 +100,10 @@ func (b *Bot) onCommand(ctx context.Context, c *caller, name, args string) {
 		b.cmdReport(ctx, c)
 	case actAlerts:
 		b.cmdAlerts(ctx, c, cmd.name, args)
+	case actMyData:
+		b.cmdMyData(ctx, c)
+	case actErase:
+		b.cmdErase(ctx, c)
 	}
 }
 
@@ -239,6 +243,8 @@ func (b *Bot) dispatchPress(ctx context.Context, c *caller, p press) string {
 		return b.onReportButton(ctx, c, p)
 	case actAlerts:
 		return b.onAlertButton(ctx, c, p)
+	case actErase:
+		return b.onRightsButton(ctx, c, p)
 	}
 	return b.t(c, "button.stale", nil)
 }
@@ -270,6 +276,8 @@ func pressAction(c *caller, p press) action {
 		return actIntro
 	case kindAlert:
 		return actAlerts
+	case kindRights:
+		return actErase
 	case kindFlow:
 		if c.conv.Keyboard != p.actionID {
 			return ""

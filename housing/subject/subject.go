@@ -45,7 +45,8 @@ const (
 	AnotherResident = "another resident"
 	SomeoneElse     = "someone else"
 	You             = "you"
-	Operator        = "operator"
+	Operator        = "operator"  // someone at the command line
+	Automatic       = "automatic" // Convivo itself: the bot, the jobs
 	FormerStaff     = "a former member of staff"
 )
 
@@ -68,7 +69,7 @@ type Export struct {
 // their data, staff by role and district.
 type AccessEntry struct {
 	At       time.Time    `json:"at"`
-	Who      string       `json:"who"` // You, "social-worker, Bologna", Operator, FormerStaff
+	Who      string       `json:"who"` // You, "social-worker, Bologna", Operator, Automatic, FormerStaff
 	Role     housing.Role `json:"role,omitempty"`
 	District string       `json:"district,omitempty"`
 	Action   string       `json:"action"`
@@ -230,8 +231,10 @@ func accessLog(ctx context.Context, s Source, id string) ([]AccessEntry, error) 
 	}
 	out := make([]AccessEntry, 0, len(log))
 	for _, a := range log {
-		e := AccessEntry{At: a.At, Who: Operator, Action: a.Action, Record: recordOf(a), Purpose: a.Purpose}
+		e := AccessEntry{At: a.At, Who: Automatic, Action: a.Action, Record: recordOf(a), Purpose: a.Purpose}
 		switch {
+		case strings.HasPrefix(a.Actor, "cli"):
+			e.Who = Operator
 		case a.Actor == a.Subject:
 			e.Who = You
 		case housing.IsPseudonym(a.Actor):

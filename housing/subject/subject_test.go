@@ -81,6 +81,7 @@ func (w *world) life(t *testing.T) {
 		{Actor: w.sara.ID, ActorRole: housing.RoleSocialWorker, Action: "care.read", Record: "care/" + w.anna.ID, Subject: w.anna.ID},
 		{Actor: w.anna.ID, ActorRole: housing.RoleBeneficiary, Action: "profile.write", Record: "profile/" + w.anna.ID, Subject: w.anna.ID},
 		{Actor: "cli:ops", Action: "person.export", Record: "person/" + w.anna.ID, Subject: w.anna.ID},
+		{Actor: "bot", Action: "care.read", Record: "care/" + w.anna.ID, Subject: w.anna.ID},
 		{Actor: w.mi.ID, ActorRole: housing.RoleMediator, Action: "proposal.read", Record: "proposal/x", Subject: w.bruno.ID},
 	} {
 		e.At = at
@@ -128,7 +129,7 @@ func TestCollectLeavesOthersOut(t *testing.T) {
 	for _, l := range doc.AccessLog {
 		who = append(who, l.Who)
 	}
-	if diff := cmp.Diff([]string{"social-worker, Bologna", You, Operator}, who); diff != "" {
+	if diff := cmp.Diff([]string{"social-worker, Bologna", You, Operator, Automatic}, who); diff != "" {
 		t.Errorf("access log (-want +got):\n%s", diff)
 	}
 }
