@@ -70,7 +70,7 @@ func (w *world) life(t *testing.T) {
 	noErr(t, "PutOuting", w.s.PutOuting(ctx, &housing.Outing{ID: "o_1", Title: "Cinema", At: at.Add(48 * 3600e9),
 		Place: "Piazza Maggiore", Organiser: w.bruno.ID, Invitees: []string{w.anna.ID, w.bruno.ID},
 		Replies: []housing.Reply{{PersonID: w.bruno.ID, Answer: housing.AnswerYes, At: at}, {PersonID: w.anna.ID, Answer: housing.AnswerMaybe, At: at}},
-		Status: housing.OutingPlanned, CreatedAt: at, UpdatedAt: at}))
+		Status:  housing.OutingPlanned, CreatedAt: at, UpdatedAt: at}))
 	noErr(t, "PutEvent", w.s.PutEvent(ctx, &housing.Event{ID: "ev_1", PlacementID: w.pl.ID, PersonID: w.anna.ID,
 		Kind: housing.EventConflict, Note: "my own words", At: at, ResolvedBy: w.sara.ID, ResolvedAt: at}))
 	noErr(t, "PutCheckIn", w.s.PutCheckIn(ctx, &housing.CheckIn{ID: "ci_1", PersonID: w.anna.ID, PlacementID: w.pl.ID,
