@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -67,7 +68,7 @@ func (w *world) life(t *testing.T) {
 	noErr(t, "PutAssignment", w.s.PutAssignment(ctx, &housing.Assignment{ID: "as_1", HomeID: w.pl.HomeID, TaskID: "t_1",
 		Effort: 2, Due: at, AssignedTo: w.bruno.ID, PersonID: w.anna.ID, Status: housing.AssignmentDone,
 		DoneBy: w.bruno.ID, DoneAt: at}))
-	noErr(t, "PutOuting", w.s.PutOuting(ctx, &housing.Outing{ID: "o_1", Title: "Cinema", At: at.Add(48 * 3600e9),
+	noErr(t, "PutOuting", w.s.PutOuting(ctx, &housing.Outing{ID: "o_1", Title: "Cinema", At: at.Add(48 * time.Hour),
 		Place: "Piazza Maggiore", Organiser: w.bruno.ID, Invitees: []string{w.anna.ID, w.bruno.ID},
 		Replies: []housing.Reply{{PersonID: w.bruno.ID, Answer: housing.AnswerYes, At: at}, {PersonID: w.anna.ID, Answer: housing.AnswerMaybe, At: at}},
 		Status:  housing.OutingPlanned, CreatedAt: at, UpdatedAt: at}))
