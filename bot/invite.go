@@ -137,7 +137,10 @@ func (b *Bot) onInviteButton(ctx context.Context, c *caller, p press) string {
 		return ""
 	}
 	district, ok := b.cfg.Districts.Canonical(strings.TrimPrefix(p.option, "district:"))
-	if !ok || !canInvite(c.role, c.conv.Role) {
+	switch {
+	case !ok:
+		return b.t(c, "button.stale", nil) // not a button the bot offered
+	case !canInvite(c.role, c.conv.Role):
 		return b.t(c, "command.forbidden", nil)
 	}
 	b.createInvitation(ctx, c, c.conv.Role, district)
