@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -21,8 +22,15 @@ type Config struct {
 	QuietHours    string            // CONVIVO_QUIET_HOURS (default 21:00-08:00)
 	Districts     housing.Districts // CONVIVO_DISTRICTS: comma-separated (default the six AUSL Bologna districts)
 	LogFormat     string            // CONVIVO_LOG_FORMAT: text or json
+	LogLevel      slog.Level        // CONVIVO_LOG_LEVEL: debug, info (default), warn or error
 	Listen        string            // CONVIVO_LISTEN: health and metrics listener
 	WeightsFile   string            // CONVIVO_WEIGHTS: matching weights config (JSON)
+	// WebhookURL is CONVIVO_WEBHOOK_URL: when set, Telegram pushes updates
+	// to it (served on the listener at its path) instead of being polled.
+	WebhookURL string
+	// WebhookSecret is CONVIVO_WEBHOOK_SECRET: the token Telegram sends
+	// with every push; generated and kept in the store when empty.
+	WebhookSecret string
 	// RiskWeightsFile is CONVIVO_RISK_WEIGHTS: a JSON file overriding the
 	// early-warning weights (housing.DefaultRiskWeights).
 	RiskWeightsFile string
@@ -59,6 +67,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Listen:          get("CONVIVO_LISTEN", "127.0.0.1:8080"),
 		WeightsFile:     get("CONVIVO_WEIGHTS", ""),
 		RiskWeightsFile: get("CONVIVO_RISK_WEIGHTS", ""),
+		WebhookURL:      get("CONVIVO_WEBHOOK_URL", ""),
+		WebhookSecret:   get("CONVIVO_WEBHOOK_SECRET", ""),
 		DataKey:         get("CONVIVO_DATA_KEY", ""),
 		DataKeyFile:     get("CONVIVO_DATA_KEY_FILE", ""),
 	}
@@ -75,6 +85,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.Timezone = loc
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return Config{}, fmt.Errorf("CONVIVO_LOG_FORMAT=%q: want text or json", c.LogFormat)
+	}
+	if lvl := get("CONVIVO_LOG_LEVEL", "info"); c.LogLevel.UnmarshalText([]byte(lvl)) != nil {
+		return Config{}, fmt.Errorf("CONVIVO_LOG_LEVEL=%q: want debug, info, warn or error", lvl)
+	}
+	if err := checkWebhook(c.WebhookURL, c.WebhookSecret); err != nil {
+		return Config{}, err
 	}
 	if c.Retention, err = loadRetention(get("CONVIVO_RETENTION", ""), get("CONVIVO_AUDIT_RETENTION", "")); err != nil {
 		return Config{}, err

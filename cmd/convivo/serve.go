@@ -41,12 +41,14 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	return svc.Run(ctx)
 }
 
-// newLogger returns the process logger: text or JSON on stderr.
+// newLogger returns the process logger: text or JSON on stderr, from
+// CONVIVO_LOG_LEVEL up.
 func newLogger(e *env) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: e.cfg.LogLevel}
 	if e.cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(e.stderr, nil))
+		return slog.New(slog.NewJSONHandler(e.stderr, opts))
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, nil))
+	return slog.New(slog.NewTextHandler(e.stderr, opts))
 }
 
 // serviceOptions lets the demo run the service on a simulated clock.
@@ -60,6 +62,7 @@ type serviceOptions struct {
 	outbox  func(bot.Outbox) bot.Outbox // wraps the store's outbox for the sender
 	tuneBot func(*bot.Config)           // last changes to the bot's configuration
 	handled func(u tgbotapi.Update)     // called after each update is handled
+	lease   bot.LeaseConfig             // the poll lease's timing (bot's defaults)
 }
 
 // service is one running Convivo: store, Telegram client, sender, poller,
@@ -71,6 +74,8 @@ type service struct {
 	client  *bot.Client
 	sender  *bot.Sender
 	poller  *bot.Poller
+	lease   *bot.Lease   // polling mode: one replica polls
+	webhook *webhookMode // webhook mode (CONVIVO_WEBHOOK_URL)
 	bot     *bot.Bot
 	warn    *warning.Service
 	sched   *scheduler.Scheduler
@@ -146,6 +151,9 @@ func (s *service) wire(ctx context.Context) error {
 	}
 	s.bot.SetWarning(s.warn)
 	s.poller = bot.NewPoller(client, bot.NewStateOffsets(s.store), s.handle, s.logger, bot.PollerConfig{})
+	if err := s.wireUpdates(ctx); err != nil {
+		return err
+	}
 	s.sched, err = scheduler.New(s.jobs(), scheduler.StateSlots{State: s.store}, cfg.Timezone, s.logger)
 	if err != nil {
 		return fmt.Errorf("scheduler: %w", err)
@@ -243,7 +251,7 @@ func (s *service) Run(ctx context.Context) error {
 		s.logger.Warn("could not register the bot's commands", slog.Any("err", err))
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.poller.Run(gctx) })
+	g.Go(func() error { return s.receive(gctx) })
 	g.Go(func() error { return s.sender.Run(gctx) })
 	if !s.opts.noCron {
 		g.Go(func() error { return s.sched.Run(gctx) })
@@ -282,6 +290,9 @@ func (s *service) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	if s.webhook != nil {
+		mux.Handle("POST "+s.webhook.path, s.webhook.hook)
+	}
 	return mux
 }
 
@@ -289,6 +300,7 @@ func (s *service) routes() http.Handler {
 type health struct {
 	OK             bool    `json:"ok"`
 	Store          string  `json:"store"`
+	Updates        string  `json:"updates"` // polling, standby (another replica polls) or webhook
 	LastPollAgeSec float64 `json:"last_poll_age_seconds"`
 	OutboxDepth    int     `json:"outbox_depth"`
 }
@@ -298,7 +310,7 @@ type health struct {
 func (s *service) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
-	h := health{OK: true, Store: "ok", LastPollAgeSec: -1}
+	h := health{OK: true, Store: "ok", Updates: s.receiving(), LastPollAgeSec: -1}
 	if err := s.store.Ping(ctx); err != nil {
 		h.OK, h.Store = false, "unreachable"
 	}
