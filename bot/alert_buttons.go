@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -129,9 +130,14 @@ func (b *Bot) cmdAlert(ctx context.Context, c *caller, args string) {
 }
 
 // showAlertDetails sends alert id's details with its buttons. It tells the
-// caller about any error but ErrNotFound, and returns it.
+// caller about any error but ErrNotFound, and returns it. An alert the
+// caller may not see is ErrNotFound too, so that staff cannot learn which
+// ids exist outside their district or cases.
 func (b *Bot) showAlertDetails(ctx context.Context, c *caller, id string) error {
 	d, err := b.cfg.Warning.Details(ctx, id, *c.person)
+	if errors.Is(err, housing.ErrForbidden) {
+		err = fmt.Errorf("bot: alert %s: %w", id, housing.ErrNotFound)
+	}
 	if errors.Is(err, housing.ErrNotFound) {
 		return err
 	}

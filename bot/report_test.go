@@ -168,7 +168,7 @@ func TestAlertCommands(t *testing.T) {
 	w.sw.say("/allerta")
 	w.sw.expect("Scrivi /allerta seguito dal codice")
 	w.farMed.say("/allerta " + a.ID)
-	w.farMed.expect("non si può fare")
+	w.farMed.expect("Non trovo un'allerta " + a.ID) // as for an id that does not exist
 	w.sw2.say("/allerta " + a.ID[:8])
 	w.sw2.expect("Non trovo")
 
