@@ -162,7 +162,7 @@ func (b *Bot) accessSummary(c *caller, log []subject.AccessEntry) string {
 	if n == 0 {
 		return b.t(c, "rights.export.access_none", nil)
 	}
-	return b.t(c, "rights.export.access", map[string]any{"N": n, "Who": strings.Join(who, ", ")})
+	return b.t(c, "rights.export.access", map[string]any{"N": n, "Roles": strings.Join(who, ", ")})
 }
 
 // cmdErase asks the caller to confirm a request for erasure, unless they
