@@ -19,6 +19,7 @@ import (
 
 	"github.com/convivo/convivo/bot"
 	"github.com/convivo/convivo/bot/telegramtest"
+	"github.com/convivo/convivo/housing"
 )
 
 // The tests here run `convivo serve` through run(), against the fake Bot
@@ -148,7 +149,22 @@ func (s *served) health() health {
 	return h
 }
 
-// metric returns the /metrics line starting with name.
+// waitMetric waits until /metrics has the line want (name and value) and
+// fails the test if it does not come within 5 s. The handler counts an
+// update after the reply is out, so a test that saw the reply waits.
+func (s *served) waitMetric(want string) {
+	s.t.Helper()
+	name, _, _ := strings.Cut(want, " ")
+	var got string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if got = s.metric(name); got == want {
+			return
+		}
+	}
+	s.t.Errorf("/metrics: %q; want %q", got, want)
+}
+
+// metric returns the /metrics line starting with name followed by a space.
 func (s *served) metric(name string) string {
 	s.t.Helper()
 	resp, err := http.Get(s.base + "/metrics")
@@ -162,7 +178,6 @@ func (s *served) metric(name string) string {
 			return strings.TrimSpace(line)
 		}
 	}
-	s.t.Errorf("/metrics has no %s", name)
 	return ""
 }
 
@@ -244,9 +259,7 @@ func TestServeWebhookMode(t *testing.T) {
 		t.Fatalf("push with the secret = %d; want 200", got)
 	}
 	waitReply(t, srv, stranger.ID, s.logs)
-	if got := s.metric("convivo_updates_handled_total"); got != "convivo_updates_handled_total 1" {
-		t.Errorf("metric = %q; want 1 update handled (the forged ones were not)", got)
-	}
+	s.waitMetric("convivo_updates_handled_total 1") // the forged ones were not handled
 	s.stop()
 	if got := savedOffset(t, env); got != int64(u.UpdateID) {
 		t.Errorf("saved offset = %d; want %d", got, u.UpdateID)
@@ -275,13 +288,154 @@ func TestServePollingDeletesWebhook(t *testing.T) {
 	if !h.OK || h.Updates != "polling" || h.LastPollAgeSec < 0 {
 		t.Errorf("/healthz = %+v; want ok, polling, a last poll", h)
 	}
-	if got := s.metric("convivo_updates_handled_total"); got != "convivo_updates_handled_total 1" {
-		t.Errorf("metric = %q; want 1 update handled", got)
-	}
+	s.waitMetric("convivo_updates_handled_total 1")
 	start := time.Now()
 	s.stop()
 	t.Logf("stopped in %v", time.Since(start))
 	if got := savedOffset(t, env); got != int64(u.UpdateID) {
 		t.Errorf("saved offset = %d; want %d", got, u.UpdateID)
+	}
+}
+
+// sharedStore lets two services in one process share an open store: only
+// the test closes it.
+type sharedStore struct{ housing.Store }
+
+func (sharedStore) Close() error { return nil }
+
+// replica is one service of several in the test.
+type replica struct {
+	svc  *service
+	logs *safeBuffer
+	stop func() // cancels Run and waits for it
+}
+
+// startReplica runs a service on env (and on st, when not nil) with a
+// short poll lease.
+func startReplica(t *testing.T, vars map[string]string, st housing.Store, lease bot.LeaseConfig) *replica {
+	t.Helper()
+	getenv := func(k string) string { return vars[k] }
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &replica{logs: &safeBuffer{}}
+	e := &env{cfg: cfg, getenv: getenv, stdin: strings.NewReader(""), stdout: io.Discard, stderr: r.logs}
+	logger := slog.New(slog.NewTextHandler(r.logs, nil))
+	r.svc, err = newService(t.Context(), e, logger, serviceOptions{noListen: true, store: st, lease: lease})
+	if err != nil {
+		t.Fatalf("newService: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.svc.Run(ctx) }()
+	var once sync.Once
+	r.stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run = %v; want nil", err)
+			}
+		})
+	}
+	t.Cleanup(r.stop)
+	return r
+}
+
+// waitHeld waits until r holds the poll lease and returns how long it took.
+func (r *replica) waitHeld(t *testing.T) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !r.svc.lease.Held() {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("replica did not take the poll lease within 10 s:\n%s", r.logs)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// jobRuns returns how many times job ran on r.
+func (r *replica) jobRuns(t *testing.T, job string) float64 {
+	t.Helper()
+	families, err := r.svc.metrics.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0.0
+	for _, f := range families {
+		if f.GetName() != "convivo_job_runs_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "job" && l.GetValue() == job {
+					n += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return n
+}
+
+// TestReplicasOnePolls runs two services on one store: one polls, the
+// other takes over when it stops, both answer, and each daily cron slot
+// runs once. On Redis when CONVIVO_TEST_REDIS_URL is set (a Redis that
+// does not answer fails the test), else on one embedded store shared in
+// the process.
+func TestReplicasOnePolls(t *testing.T) {
+	for _, backend := range []string{"bolt", "redis"} {
+		t.Run(backend, func(t *testing.T) {
+			srv := telegramtest.NewServer(t)
+			env := serveEnv(t, srv)
+			var st housing.Store
+			if backend == "redis" {
+				c, _, _ := redisCLI(t) // skips without CONVIVO_TEST_REDIS_URL
+				env["CONVIVO_REDIS_URL"], env["CONVIVO_REDIS_NAMESPACE"] = c.env["CONVIVO_REDIS_URL"], c.env["CONVIVO_REDIS_NAMESPACE"]
+			} else {
+				cfg, err := LoadConfig(func(k string) string { return env[k] })
+				if err != nil {
+					t.Fatal(err)
+				}
+				open, err := openStore(t.Context(), cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { open.Close() })
+				st = sharedStore{open}
+			}
+			testReplicas(t, srv, env, st)
+		})
+	}
+}
+
+func testReplicas(t *testing.T, srv *telegramtest.Server, env map[string]string, st housing.Store) {
+	lease := bot.LeaseConfig{TTL: time.Second, Renew: 100 * time.Millisecond}
+	a := startReplica(t, env, st, lease)
+	a.waitHeld(t)
+	b := startReplica(t, env, st, lease)
+	first := telegramtest.User(601, "Ada", "it")
+	srv.SendText(first, "/start")
+	waitReply(t, srv, first.ID, a.logs)
+	time.Sleep(5 * lease.Renew) // b tries, and fails, to take the lease
+	if !a.svc.lease.Held() || b.svc.lease.Held() {
+		t.Errorf("a holds the lease: %v, b: %v; want only a", a.svc.lease.Held(), b.svc.lease.Held())
+	}
+	for _, c := range srv.Calls() {
+		if c.Method == "getUpdates" && c.Status == http.StatusConflict {
+			t.Errorf("getUpdates answered 409 (%s): two replicas polled", c.Error)
+		}
+	}
+	a.stop()
+	took := b.waitHeld(t)
+	t.Logf("b took over %v after a stopped", took)
+	second := telegramtest.User(602, "Bea", "it")
+	srv.SendText(second, "/start")
+	waitReply(t, srv, second.ID, b.logs)
+	b.stop()
+	for _, job := range []string{"checkin-close", "risk-scan", "nightly-round", "retention"} {
+		if runs := a.jobRuns(t, job) + b.jobRuns(t, job); runs != 1 {
+			t.Errorf("job %s ran %v times on two replicas; want once", job, runs)
+		}
 	}
 }
