@@ -118,6 +118,9 @@ func runDemo(ctx context.Context, e *env, o demoOptions) (err error) {
 		return fmt.Errorf("demo: summary: %w", err)
 	}
 	d.tr.summary(d.stats, absPath(o.out))
+	if o.data != "" {
+		d.tr.kept(filepath.Join(absPath(o.data), "convivo.db"))
+	}
 	return nil
 }
 
@@ -133,11 +136,25 @@ func demoDataDir(dir string) (string, func(), error) {
 		}
 		return dir, func() {}, nil
 	}
-	tmp, err := os.MkdirTemp("", "convivo-demo-")
+	tmp, err := os.MkdirTemp(memDir(), "convivo-demo-")
 	if err != nil {
 		return "", nil, fmt.Errorf("demo: %w", err)
 	}
 	return tmp, func() { os.RemoveAll(tmp) }, nil
+}
+
+// memDir returns a directory in memory when the system has one (Linux's
+// /dev/shm), where the store's thousands of small synced writes cost
+// nothing; "" (the system's temporary directory) otherwise.
+func memDir() string {
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		if f, err := os.CreateTemp("/dev/shm", "convivo-probe-"); err == nil {
+			f.Close()
+			os.Remove(f.Name())
+			return "/dev/shm"
+		}
+	}
+	return ""
 }
 
 func absPath(p string) string {
@@ -210,6 +227,9 @@ func (d *demo) start(ctx context.Context) error {
 			OutboxPoll: time.Millisecond, OutboxWorkers: 1, OutboxBatch: 1000,
 		},
 		outbox: d.outbox.wrap,
+		// The poll lease's TTL is read on the store's clock, the simulated
+		// one, which runs hours ahead between two real-time renewals.
+		lease: bot.LeaseConfig{TTL: 365 * 24 * time.Hour},
 		tuneBot: func(c *bot.Config) {
 			// The scripted people type faster than anyone could.
 			c.MessageRate, c.MessageBurst = rate.Inf, 1000

@@ -73,9 +73,54 @@ func TestDemoShowsTheFeatures(t *testing.T) {
 	}
 }
 
+// TestDemoMonth plays the default month and looks for every part of the
+// story: review and placements, house life, early warning.
+func TestDemoMonth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a simulated month takes a few seconds")
+	}
+	got, dir := demoRun(t)
+	want := []string{
+		"→ bot: [📅 Fissa l'incontro]",
+		"→ bot: [🧪 Inizia una prova]",
+		"Convivenza iniziata.",
+		"Da oggi vivete insieme: benvenuti a casa!",
+		"🧹 Oggi tocca a te:",
+		"→ bot: [🔁 Chiedi uno scambio]",
+		"ha accettato:",           // the swap
+		"oggi non riesce a fare:", // an offer after "can't today"
+		"Un'uscita di gruppo!",
+		"sei in lista d'attesa",
+		"Domani alle 15:30: Passeggiata",   // the outing's reminder
+		"Come sta andando la vita insieme", // the weekly check-in
+		"→ bot: [✋ Presa in carico]",
+		"→ bot: [Risolta (nota)]",
+		"Dopo la visita, nella casa",
+		"── martedì 1 dicembre 2026 ──",
+		"== Riepilogo ==",
+		"allerte: arrivate, prese in carico, risolte",
+	}
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("demo transcript lacks %q", w)
+		}
+	}
+	if strings.Contains(got, "── mercoledì 2 dicembre") {
+		t.Errorf("the default demo went past its 30 days")
+	}
+	pngs, err := filepath.Glob(filepath.Join(dir, "*.png"))
+	if err != nil || len(pngs) < 10 {
+		t.Errorf("charts written: %d (%v); want at least 10 (proposals and alerts)", len(pngs), err)
+	}
+}
+
 func TestDemoIsDeterministic(t *testing.T) {
-	first, dir := demoRun(t, "--days", "4", "--seed", "7")
-	second, _ := demoRun(t, "--days", "4", "--seed", "7")
+	days := "12" // review, trials, a swap, an outing, check-ins
+	if testing.Short() {
+		days = "4"
+	}
+	first, dir := demoRun(t, "--days", days, "--seed", "7")
+	second, _ := demoRun(t, "--days", days, "--seed", "7")
 	if first != second {
 		a, b := strings.Split(first, "\n"), strings.Split(second, "\n")
 		for i := range min(len(a), len(b)) {

@@ -49,6 +49,7 @@ func (t *transcript) word(key string) string {
 		"link":     "‹link di invito›",
 		"summary":  "Riepilogo",
 		"chartsat": "Grafici salvati: %d, in %s",
+		"kept":     "I dati restano in %[1]s: prova 'convivo people --data %[1]s' o 'convivo export --data %[1]s'.",
 		"days":     "lunedì martedì mercoledì giovedì venerdì sabato domenica",
 		"dd":       "lun mar mer gio ven sab dom",
 		"months":   "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
@@ -65,6 +66,7 @@ func (t *transcript) word(key string) string {
 		"link":     "‹invitation link›",
 		"summary":  "Summary",
 		"chartsat": "Charts saved: %d, in %s",
+		"kept":     "The data stays in %[1]s: try 'convivo people --data %[1]s' or 'convivo export --data %[1]s'.",
 		"days":     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
 		"dd":       "Mon Tue Wed Thu Fri Sat Sun",
 		"months":   "January February March April May June July August September October November December",
@@ -235,6 +237,9 @@ func gist(text string) string {
 	}
 	return out
 }
+
+// kept says where the store of --data is.
+func (t *transcript) kept(path string) { fmt.Fprintf(t.w, t.word("kept")+"\n", path) }
 
 // indent indents every line of s but the first; blank lines stay empty.
 func indent(s, pad string) string {
