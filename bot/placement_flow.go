@@ -305,8 +305,8 @@ func parseReviewDate(s string, now time.Time, loc *time.Location, needTime bool)
 		year += 2000
 	}
 	hour, minute := num(m[4], 20), num(m[5], 0)
-	if month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 {
-		return time.Time{}, false
+	if month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || year < now.Year()-1 || year > now.Year()+5 {
+		return time.Time{}, false // a typo such as 1/1/0100 or 1/1/2207 is no review date
 	}
 	t := time.Date(year, time.Month(month), day, hour, minute, 0, 0, loc)
 	if t.Day() != day {
