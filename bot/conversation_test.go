@@ -190,7 +190,7 @@ func TestStaffJoinWithoutInterview(t *testing.T) {
 	for _, c := range h.srv.Commands(&scope, "") {
 		names = append(names, c.Command)
 	}
-	if got, want := strings.Join(names, " "), "start help uscita lingua privacy annulla invita allerte allerta"; got != want {
+	if got, want := strings.Join(names, " "), "start help uscita lingua privacy imieidati cancella annulla invita allerte allerta"; got != want {
 		t.Errorf("staff menu = %q; want %q", got, want)
 	}
 }
@@ -206,10 +206,10 @@ func TestRegisterCommands(t *testing.T) {
 		lang  string
 		want  string
 	}{
-		{nil, "", "start help profilo turni fatto uscita promemoria segnala lingua privacy annulla"},
-		{nil, "it", "start help profilo turni fatto uscita promemoria segnala lingua privacy annulla"},
-		{nil, "en", "start help profilo turni fatto uscita promemoria segnala lingua privacy annulla"},
-		{&tgbotapi.BotCommandScope{Type: "chat", ChatID: admin.TelegramID}, "", "start help uscita lingua privacy annulla invita allerte allerta"},
+		{nil, "", "start help profilo turni fatto uscita promemoria segnala lingua privacy imieidati cancella annulla"},
+		{nil, "it", "start help profilo turni fatto uscita promemoria segnala lingua privacy imieidati cancella annulla"},
+		{nil, "en", "start help profilo turni fatto uscita promemoria segnala lingua privacy imieidati cancella annulla"},
+		{&tgbotapi.BotCommandScope{Type: "chat", ChatID: admin.TelegramID}, "", "start help uscita lingua privacy imieidati cancella annulla invita allerte allerta"},
 	} {
 		var names []string
 		cmds := h.srv.Commands(tc.scope, tc.lang)
