@@ -67,7 +67,7 @@ func TestMyDataInChat(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"Tu: Anna", "ci sono tutte", "hai accettato", "Convivenze: 1, una in corso", "1 volta, da: Assistente sociale (Bologna)", "/cancella"} {
+	for _, want := range []string{"Tu: Anna", "sono tutte nel file", "hai accettato", "Convivenze: 1, una in corso", "1 volta, da: Assistente sociale (Bologna)", "/cancella"} {
 		if !strings.Contains(summary.Text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, summary.Text)
 		}
