@@ -25,6 +25,7 @@ func demoRun(t *testing.T, args ...string) (string, string) {
 }
 
 func TestDemoShowsTheFeatures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		lang string
 		want []string
@@ -60,6 +61,7 @@ func TestDemoShowsTheFeatures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
+			t.Parallel()
 			got, _ := demoRun(t, "--days", "4", "--seed", "3", "--lang", tt.lang)
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
@@ -76,8 +78,9 @@ func TestDemoShowsTheFeatures(t *testing.T) {
 // TestDemoMonth plays the default month and looks for every part of the
 // story: review and placements, house life, early warning.
 func TestDemoMonth(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a simulated month takes a few seconds")
+	t.Parallel()
+	if testing.Short() || raceEnabled {
+		t.Skip("a simulated month takes a few seconds, a minute under the race detector")
 	}
 	got, dir := demoRun(t)
 	want := []string{
@@ -115,9 +118,10 @@ func TestDemoMonth(t *testing.T) {
 }
 
 func TestDemoIsDeterministic(t *testing.T) {
+	t.Parallel()
 	days := "12" // review, trials, a swap, an outing, check-ins
-	if testing.Short() {
-		days = "4"
+	if testing.Short() || raceEnabled {
+		days = "5"
 	}
 	first, dir := demoRun(t, "--days", days, "--seed", "7")
 	second, _ := demoRun(t, "--days", days, "--seed", "7")
