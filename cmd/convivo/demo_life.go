@@ -117,3 +117,82 @@ func (d *demo) outing(ctx context.Context) error {
 	d.stats.outings++
 	return nil
 }
+
+// report: in the struggling household, someone tells the service about an
+// argument at home, with a few words; it can wait, and counts in the
+// night's scan.
+func (d *demo) report(ctx context.Context) error {
+	var a *actor
+	for _, hh := range d.world.households {
+		if hh.struggling && len(hh.residents) > 1 {
+			a = hh.residents[len(hh.residents)-1]
+		}
+	}
+	if a == nil {
+		return nil
+	}
+	if err := d.say(ctx, a, "/segnala"); err != nil {
+		return err
+	}
+	if d.hasLastButton(a, []string{"Con "}) || !d.hasLastButton(a, lblConflict) {
+		if err := d.pressIn(ctx, a, 0, d.firstLabels(a)); err != nil { // the home, when asked
+			return err
+		}
+	}
+	if err := d.pressIn(ctx, a, 0, lblConflict); err != nil {
+		return err
+	}
+	d.clock.set(d.clock.Now().Add(time.Minute))
+	if err := d.say(ctx, a, d.pickLang("Discutiamo spesso per la cucina e i turni, non riesco più a parlarne con calma.",
+		"We keep arguing about the kitchen and the chores; I can't talk about it calmly any more.")); err != nil {
+		return err
+	}
+	return d.pressIn(ctx, a, 0, []string{"Può aspettare", "It can wait"})
+}
+
+// lblConflict is the report kind for an argument at home.
+var lblConflict = []string{"Un litigio o un problema in casa", "An argument or a problem at home"}
+
+// rights: a newcomer still waiting for a home looks at the privacy notice
+// and keeps it, asks for a copy of their data, and thinks about erasure
+// but does not ask for it; and checks the language.
+func (d *demo) rights(ctx context.Context) error {
+	a := d.world.newcomers[len(d.world.newcomers)-1]
+	steps := []struct {
+		say    string
+		labels []string
+	}{
+		{"/privacy", []string{"Va bene così", "That's fine"}},
+		{"/imieidati", nil},
+		{"/cancella", []string{"No, lascia stare", "No, leave it"}},
+		{"/lingua", []string{"Italiano", "English"}[:1]},
+	}
+	if a.user.LanguageCode == "en" {
+		steps[3].labels = []string{"English"}
+	}
+	for _, s := range steps {
+		d.clock.set(d.clock.Now().Add(2 * time.Minute))
+		if err := d.say(ctx, a, s.say); err != nil {
+			return err
+		}
+		if s.labels != nil && d.hasLastButton(a, s.labels) {
+			if err := d.pressIn(ctx, a, 0, s.labels); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// alertByID: the worker opens an alert from the list by its code.
+func (d *demo) alertByID(ctx context.Context) error {
+	w := d.world.worker
+	if err := d.say(ctx, w, "/allerte"); err != nil {
+		return err
+	}
+	m, _ := d.last(w.user.ID)
+	if id := alertRE.FindString(m.Text); id != "" {
+		return d.say(ctx, w, "/allerta "+id)
+	}
+	return nil
+}

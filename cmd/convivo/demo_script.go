@@ -48,7 +48,9 @@ func (d *demo) script() {
 	add(d.at(5, 11, 0), d.reminders)
 	add(d.at(7, 19, 0), d.swap)
 	add(d.at(9, 10, 0), d.outing)
-	add(d.at(17, 9, 10), func(ctx context.Context) error { return d.say(ctx, w.worker, "/allerte") })
+	add(d.at(10, 21, 10), d.report)
+	add(d.at(12, 18, 0), d.rights)
+	add(d.at(17, 9, 10), d.alertByID)
 }
 
 // introduce tells who lives in the district when the demo starts.

@@ -37,6 +37,7 @@ type demoStats struct {
 	raised, ackedAll, resolvedAll int // alerts, from the store
 	answered                      int // check-ins answered
 	replies, waitlisted           int // outing answers
+	events                        int // reports and requests to talk
 }
 
 func newStats() *demoStats {
@@ -98,6 +99,11 @@ func (d *demo) collect(ctx context.Context) error {
 			s.answered++
 		}
 	}
+	events, err := d.store.Events(ctx, housing.EventFilter{})
+	if err != nil {
+		return err
+	}
+	s.events = len(events)
 	outings, err := d.store.Outings(ctx, housing.OutingFilter{})
 	if err != nil {
 		return err
@@ -129,6 +135,7 @@ func (t *transcript) summary(s *demoStats, out string) {
 		{"scambi di turno chiesti", "chore swaps asked", []int{s.swaps}},
 		{"uscite organizzate; risposte; in lista d'attesa", "outings organised; answers; waiting list", []int{s.outings, s.replies, s.waitlisted}},
 		{"check-in settimanali con risposta", "weekly check-ins answered", []int{s.answered}},
+		{"segnalazioni e richieste di colloquio", "reports and requests to talk", []int{s.events}},
 		{"allerte: arrivate, prese in carico, risolte", "alerts: raised, acknowledged, resolved", []int{s.raised, s.ackedAll, s.resolvedAll}},
 	}
 	for _, l := range lines {

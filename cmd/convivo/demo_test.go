@@ -99,6 +99,10 @@ func TestDemoMonth(t *testing.T) {
 		"→ bot: [✋ Presa in carico]",
 		"→ bot: [Risolta (nota)]",
 		"Dopo la visita, nella casa",
+		"→ bot: /segnala",
+		"→ bot: /imieidati",
+		"(convivo-i-miei-dati-", // the copy of one's data, as a file
+		"→ bot: [No, lascia stare]",
 		"── martedì 1 dicembre 2026 ──",
 		"== Riepilogo ==",
 		"allerte: arrivate, prese in carico, risolte",
