@@ -247,3 +247,13 @@ func TestMatchStoresProposals(t *testing.T) {
 		}
 	}
 }
+
+func TestHelpOnce(t *testing.T) {
+	c := newCLI(t)
+	for _, cmd := range commands() {
+		code, out, _ := c.run("", cmd.name, "--help")
+		if code != 0 || strings.Count(out, "Usage: convivo "+cmd.name) != 1 {
+			t.Errorf("convivo %s --help = exit %d with %d usage lines; want exit 0 and one", cmd.name, code, strings.Count(out, "Usage: convivo "+cmd.name))
+		}
+	}
+}

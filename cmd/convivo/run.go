@@ -162,8 +162,7 @@ func newFlags(e *env, name, usage, summary string) *flag.FlagSet {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
-			return err
+			return err // the flag package has printed fs.Usage
 		}
 		return usagef("%s: %v", fs.Name(), strings.TrimSpace(err.Error()))
 	}
