@@ -137,8 +137,12 @@ func report(stderr io.Writer, err error) int {
 func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "convivo: cohabitation and housing matches for mental-health programmes")
 	fmt.Fprintln(w, "\nUsage: convivo COMMAND [flags]\n\nCommands:")
+	width := 0
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'convivo COMMAND --help' for a command's flags. Configuration comes from CONVIVO_* environment variables; see README.md.")
 }
