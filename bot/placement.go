@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -467,6 +468,11 @@ func (b *Bot) cmdPlacements(ctx context.Context, c *caller, name, args string) {
 		b.reply(ctx, c, b.t(c, "review.pls.none", map[string]any{"District": c.person.District}))
 		return
 	}
+	// By the next date that needs attention, then by code: what a mediator
+	// looks at first comes first.
+	slices.SortStableFunc(pls, func(x, y housing.Placement) int {
+		return cmp.Or(nextDate(x).Compare(nextDate(y)), cmp.Compare(placementCode(&x), placementCode(&y)), cmp.Compare(x.ID, y.ID))
+	})
 	lines := []string{b.t(c, "review.pls.header", map[string]any{"District": c.person.District, "Count": len(pls)})}
 	var buttons []button
 	for _, pl := range pls {
@@ -523,7 +529,18 @@ func (b *Bot) cmdPlacement(ctx context.Context, c *caller, args string) {
 		b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral)
 		return
 	}
-	for _, pl := range slices.Backward(pls) {
+	// Open placements first, the newest first: a home code names the
+	// household living there now, not one that ended.
+	slices.SortStableFunc(pls, func(x, y housing.Placement) int {
+		if xo, yo := x.Status.Open(), y.Status.Open(); xo != yo {
+			if xo {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(y.CreatedAt.Compare(x.CreatedAt), cmp.Compare(y.ID, x.ID))
+	})
+	for _, pl := range pls {
 		ok, err := b.placementMatches(ctx, pl, q)
 		if err != nil {
 			b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral)
@@ -535,6 +552,18 @@ func (b *Bot) cmdPlacement(ctx context.Context, c *caller, args string) {
 		}
 	}
 	b.reply(ctx, c, b.t(c, "review.pl.unknown", map[string]any{"Query": q}))
+}
+
+// nextDate is the date a placement next needs attention: the trial's end,
+// else the review date, else its start; the zero time sorts first.
+func nextDate(pl housing.Placement) time.Time {
+	switch {
+	case pl.Status == housing.PlacementTrial && !pl.TrialEnd.IsZero():
+		return pl.TrialEnd
+	case !pl.ReviewDate.IsZero():
+		return pl.ReviewDate
+	}
+	return pl.Start
 }
 
 // placementMatches reports whether q names pl: its id or code, its home's

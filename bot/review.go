@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -367,6 +369,10 @@ func (b *Bot) cmdProposals(ctx context.Context, c *caller) {
 		b.reply(ctx, c, b.t(c, "review.list.none", map[string]any{"District": c.person.District}))
 		return
 	}
+	// Oldest first, as a mediator works through them; ids break ties.
+	slices.SortStableFunc(props, func(x, y housing.Proposal) int {
+		return cmp.Or(x.CreatedAt.Compare(y.CreatedAt), cmp.Compare(x.ID, y.ID))
+	})
 	b.reply(ctx, c, b.t(c, "review.list.header", map[string]any{"Count": len(props), "District": c.person.District,
 		"Shown": min(len(props), maxListed)}))
 	for _, p := range props[:min(len(props), maxListed)] {
