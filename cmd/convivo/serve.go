@@ -182,7 +182,7 @@ func openOwnStore(ctx context.Context, cfg Config) (housing.Store, error) {
 	return st, nil
 }
 
-// handle is the poller's handler, measured.
+// handle is the poller's (or the webhook's) handler, measured.
 func (s *service) handle(ctx context.Context, u tgbotapi.Update) {
 	start := time.Now()
 	if s.opts.handled != nil {
@@ -285,7 +285,7 @@ func (s *service) Run(ctx context.Context) error {
 	return err
 }
 
-// routes serves /healthz and /metrics.
+// routes serves /healthz, /metrics and, in webhook mode, the webhook.
 func (s *service) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
