@@ -34,6 +34,9 @@ type OutboxMessage struct {
 	Photo []byte `json:"photo,omitempty"`
 	// NotBefore is when the message becomes due (quiet hours move it).
 	NotBefore time.Time `json:"not_before"`
+	// Quiet means the message is held during quiet hours: set for messages
+	// to residents; staff messages leave it false.
+	Quiet bool `json:"quiet,omitempty"`
 }
 
 // Validate checks the message's fields: a Key of 1 to MaxOutboxKey bytes
@@ -59,7 +62,7 @@ func (m OutboxMessage) Validate() error {
 
 // Outbox is the persistent queue of messages that must not be lost. Every
 // method returns an error only when storage fails, or (MarkSent,
-// MarkFailed) ErrNotFound for an unknown key.
+// MarkFailed, Postpone) ErrNotFound for an unknown key.
 //
 // Delivery is at least once and in practice once: a message is claimed
 // with a lease, sent, then marked sent. A crash between Telegram accepting
@@ -82,6 +85,11 @@ type Outbox interface {
 	// MarkFailed records that the message can never be delivered: it is
 	// never claimed again.
 	MarkFailed(ctx context.Context, key string, at time.Time, reason string) error
+	// Postpone moves a pending message's due time to until and releases
+	// any claim on it, e.g. when its claim found it in the quiet hours.
+	// ErrNotFound for an unknown key; a sent or failed message is left
+	// alone (nil).
+	Postpone(ctx context.Context, key string, until time.Time) error
 	// OutboxDepth returns how many messages are pending (not sent, not
 	// failed), due or not.
 	OutboxDepth(ctx context.Context) (int, error)

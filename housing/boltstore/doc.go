@@ -84,7 +84,8 @@
 // A message's score is its NotBefore (times before 1970 count as 0) until
 // it is claimed, then the end of its claim; Claim walks outbox.due in
 // (score, key) order up to now and moves each message it takes to
-// now+lease, all in one write transaction. MarkSent and MarkFailed remove
+// now+lease, all in one write transaction; Postpone moves a pending
+// message's entry to the score it is given. MarkSent and MarkFailed remove
 // both index entries; DropPending deletes a person's pending messages,
 // records and entries, freeing their keys. OutboxDepth is the number of
 // entries in outbox.due. The three buckets are created by the first write

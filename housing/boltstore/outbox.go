@@ -295,6 +295,37 @@ func (s *Store) MarkFailed(ctx context.Context, key string, at time.Time, reason
 	return nil
 }
 
+// Postpone moves a pending message's due time to until, re-keying its
+// outbox.due entry, which also releases any claim on it. ErrNotFound for
+// an unknown key; a sent or failed message is left alone.
+func (s *Store) Postpone(ctx context.Context, key string, until time.Time) error {
+	if err := checkOutboxKey(key); err != nil {
+		return fmt.Errorf("boltstore: postpone: %w", err)
+	}
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		o, err := openOutbox(tx, s.keys)
+		if err != nil {
+			return err
+		}
+		rec, err := o.load([]byte(key))
+		if err != nil || rec.Status != outboxPending {
+			return err
+		}
+		if err := o.due.Delete(dueKey(rec.Due, key)); err != nil {
+			return err
+		}
+		rec.Due = dueScore(until)
+		if err := o.due.Put(dueKey(rec.Due, key), nil); err != nil {
+			return err
+		}
+		return o.put([]byte(key), rec)
+	})
+	if err != nil {
+		return fmt.Errorf("boltstore: postpone %q: %w", key, err)
+	}
+	return nil
+}
+
 // mark replaces the pending message under key with the record done.
 func (s *Store) mark(ctx context.Context, key string, done outboxRecord) error {
 	if err := checkOutboxKey(key); err != nil {

@@ -68,13 +68,14 @@
 // HGET of each message, so concurrent replicas never get the same
 // message), MarkSent and MarkFailed (the hash becomes the mark, dropping
 // the text, photo, keyboard, chat and person, and the key leaves the due
-// and person sets; repeat-safe) and DropPending (deletes a person's
-// pending hashes, their due entries and the person's set, freeing the
-// keys). A message's score is its NotBefore until it is claimed, then the
-// end of the claim; scores are whole milliseconds (exact in a float64),
-// due times rounded up and Claim's now rounded down, so a message is
-// never handed out early, at most a millisecond late, and within one
-// millisecond in key order. The scripts build the message hash's name
+// and person sets; repeat-safe), Postpone (ZADD XX of the new due time
+// while the hash is pending; repeat-safe) and DropPending (deletes a
+// person's pending hashes, their due entries and the person's set, freeing
+// the keys). A message's score is its NotBefore until it is claimed, then
+// the end of the claim or the time Postpone set; scores are whole
+// milliseconds (exact in a float64), due times rounded up and Claim's now
+// rounded down, so a message is never handed out early, at most a
+// millisecond late, and within one millisecond in key order. The scripts build the message hash's name
 // from the namespace, so they touch keys they are not passed; all of
 // them share the namespace's hash slot, which Redis Cluster allows. A
 // Claim or DropPending that go-redis repeats after a lost reply does not

@@ -71,6 +71,20 @@ redis.call('HSET', KEYS[1], 'status', ARGV[1], 'done_at', ARGV[2], 'reason', ARG
 return 1
 `
 
+// postponeSrc moves the pending message KEYS[1] to score ARGV[1] in the
+// due set KEYS[2], where its key is ARGV[2]. It returns 0 when there is no
+// message, 1 otherwise (a sent or failed message is left alone).
+const postponeSrc = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then
+	return 0
+end
+if status == 'pending' then
+	redis.call('ZADD', KEYS[2], 'XX', ARGV[1], ARGV[2])
+end
+return 1
+`
+
 // dropSrc deletes the pending messages listed in a person's set KEYS[1],
 // and the set, removing them from the due set KEYS[2]; ARGV[1] prefixes a
 // key to name its hash. It returns how many it deleted.
@@ -220,6 +234,24 @@ func (s *Store) mark(ctx context.Context, key, status string, at time.Time, reas
 	}
 	if err != nil {
 		return fmt.Errorf("%q: %w", key, err)
+	}
+	return nil
+}
+
+// Postpone moves a pending message's due time to until (rounded up to the
+// millisecond), which also releases any claim on it, in one script.
+// ErrNotFound for an unknown key; a sent or failed message is left alone.
+func (s *Store) Postpone(ctx context.Context, key string, until time.Time) error {
+	if err := checkOutboxKey(key); err != nil {
+		return fmt.Errorf("redisstore: postpone: %w", err)
+	}
+	keys := []string{s.outboxMsgKey(key), s.outboxDueKey()}
+	n, err := redis.NewScript(postponeSrc).Run(ctx, s.rdb, keys, ceilMillis(until), key).Int()
+	if err == nil && n == 0 {
+		err = housing.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("redisstore: postpone %q: %w", key, err)
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ func testOutbox(t *testing.T, s housing.Store) {
 	}
 	full := msg("r:a", 1, t0)
 	full.ParseMode, full.Keyboard, full.Photo = "HTML", []byte(`{"inline_keyboard":[[{"text":"ok","callback_data":"a:x"}]]}`), []byte{0x89, 'P', 'N', 'G'}
+	full.Quiet = true
 	for _, m := range []housing.OutboxMessage{full, msg("r:c", 2, t0.Add(time.Minute)), msg("r:b", 1, t0), msg("r:later", 3, t0.Add(time.Hour))} {
 		must(t, "Enqueue", s.Enqueue(ctx, m))
 	}
@@ -85,6 +86,61 @@ func testOutbox(t *testing.T, s housing.Store) {
 	must(t, "Claim", err)
 	if diff := cmp.Diff([]string{"r:c"}, outboxKeys(rest)); diff != "" {
 		t.Errorf("Claim after DropPending (-want +got):\n%s", diff)
+	}
+}
+
+// testOutboxPostpone: a postponed message is not claimable before its new
+// due time, even once its claim has ended, and is claimable, unchanged,
+// from then on; Postpone leaves a sent message alone and refuses an
+// unknown key.
+func testOutboxPostpone(t *testing.T, s housing.Store) {
+	ctx := t.Context()
+	t0 := housingtest.Epoch()
+	m := housing.OutboxMessage{Key: "q:1", ChatID: 1, PersonID: "p1", Kind: "reminder", Text: "Ciao", NotBefore: t0, Quiet: true}
+	must(t, "Enqueue", s.Enqueue(ctx, m))
+	must(t, "Enqueue", s.Enqueue(ctx, housing.OutboxMessage{Key: "q:sent", ChatID: 2, Kind: "alert", Text: "x", NotBefore: t0}))
+	got, err := s.Claim(ctx, t0, time.Minute, 10)
+	must(t, "Claim", err)
+	if diff := cmp.Diff([]string{"q:1", "q:sent"}, outboxKeys(got)); diff != "" {
+		t.Fatalf("Claim keys (-want +got):\n%s", diff)
+	}
+	must(t, "MarkSent", s.MarkSent(ctx, "q:sent", t0))
+	until := t0.Add(11 * time.Hour)
+	must(t, "Postpone", s.Postpone(ctx, "q:1", until))
+	must(t, "Postpone(again)", s.Postpone(ctx, "q:1", until))
+	must(t, "Postpone(sent)", s.Postpone(ctx, "q:sent", until))
+	wantErr(t, "Postpone(unknown)", s.Postpone(ctx, "q:nope", until), housing.ErrNotFound)
+	for _, tc := range []struct {
+		name string
+		now  time.Time
+		want []string
+	}{
+		{"after the claim, before until", t0.Add(2 * time.Minute), nil},
+		{"just before until", until.Add(-time.Millisecond), nil},
+		{"at until", until, []string{"q:1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.Claim(ctx, tc.now, time.Minute, 10)
+			must(t, "Claim", err)
+			if diff := cmp.Diff(tc.want, outboxKeys(got)); diff != "" {
+				t.Fatalf("Claim(%v) keys (-want +got):\n%s", tc.now, diff)
+			}
+			if len(got) > 0 {
+				if diff := cmp.Diff(m, got[0]); diff != "" {
+					t.Errorf("postponed message differs from enqueued (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+	depth, err := s.OutboxDepth(ctx)
+	must(t, "OutboxDepth", err)
+	if depth != 1 {
+		t.Errorf("OutboxDepth = %d; want 1 (q:1 pending, q:sent not)", depth)
+	}
+	// The sent key stays sent: enqueueing it again adds nothing.
+	must(t, "Enqueue(sent key again)", s.Enqueue(ctx, housing.OutboxMessage{Key: "q:sent", ChatID: 2, Kind: "alert", Text: "x", NotBefore: t0}))
+	if got, err := s.Claim(ctx, until.Add(time.Hour), time.Minute, 10); err != nil || len(got) != 1 || got[0].Key != "q:1" {
+		t.Errorf("Claim after the sent key's Postpone = %v, %v; want [q:1]", outboxKeys(got), err)
 	}
 }
 

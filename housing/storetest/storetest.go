@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Audit", testAudit},
 		{"State", testState},
 		{"Outbox", testOutbox},
+		{"OutboxPostpone", testOutboxPostpone},
 		{"LifeTasksAndAssignments", testLifeTasksAndAssignments},
 		{"LifeLedgerSwapOuting", testLifeLedgerSwapOuting},
 		{"LifeCheckInsEventsAlerts", testLifeCheckInsEventsAlerts},
