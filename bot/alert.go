@@ -129,7 +129,7 @@ func (b *Bot) queueAlert(ctx context.Context, a housing.Alert, pl housing.Placem
 		}
 		sent++
 	}
-	b.logger.InfoContext(ctx, "bot: alert queued", slog.String("alert", a.ID), slog.String("level", string(a.Level)),
+	b.logger.InfoContext(ctx, "bot: alert queued", slog.String("alert", a.ID), slog.String("alert_level", string(a.Level)),
 		slog.Int("recipients", sent), slog.Int("escalations", len(a.Escalations)))
 	return errors.Join(errs...)
 }
@@ -153,7 +153,7 @@ func (b *Bot) queueAlertTo(ctx context.Context, p *housing.Person, key string, a
 	}
 	m := housing.OutboxMessage{Key: key, ChatID: p.TelegramID, PersonID: p.ID, Kind: alertKind,
 		Text: text, Keyboard: raw, Photo: png, NotBefore: b.cfg.Now()} // staff: no quiet hours
-	if err := b.alertEnqueue(ctx, m); err != nil {
+	if err := b.enqueue(ctx, m); err != nil {
 		return err
 	}
 	if err := b.store.PutState(ctx, marker, []byte("1"), alertQueuedTTL); err != nil {
@@ -164,21 +164,6 @@ func (b *Bot) queueAlertTo(ctx context.Context, p *housing.Person, key string, a
 
 // alertQueuedKey is the state key that remembers an alert's outbox key.
 func alertQueuedKey(key string) string { return "alert-queued:" + key }
-
-// alertEnqueue hands m to the Enqueuer, or to the store's outbox without
-// one.
-func (b *Bot) alertEnqueue(ctx context.Context, m housing.OutboxMessage) error {
-	var err error
-	if b.cfg.Enqueuer != nil {
-		err = b.cfg.Enqueuer.Enqueue(ctx, m)
-	} else {
-		err = b.store.Enqueue(ctx, m)
-	}
-	if err != nil {
-		return fmt.Errorf("bot: enqueue alert %s: %w", m.Key, err)
-	}
-	return nil
-}
 
 // alertRows are the buttons under an alert for its status: Acknowledge
 // while nobody has, Details always, Resolved until it is.

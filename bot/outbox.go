@@ -23,7 +23,8 @@ type OutboxMessage = housing.OutboxMessage
 // Outbox is the persistent queue behind Sender.Enqueue and Sender.Run: the
 // part of housing.Outbox the Sender uses, so the stores implement it. Every
 // method returns an error only when the
-// storage fails (or, for MarkSent and MarkFailed, an unknown key).
+// storage fails (or, for MarkSent, MarkFailed and Postpone, an unknown
+// key).
 //
 // Delivery is at least once, and in practice once: a message is claimed
 // with a lease, sent, then marked sent. A crash between Telegram accepting
@@ -45,6 +46,10 @@ type Outbox interface {
 	// MarkFailed records that the message can never be delivered (the chat
 	// is unreachable, Telegram refused it): it is never claimed again.
 	MarkFailed(ctx context.Context, key string, at time.Time, reason string) error
+	// Postpone moves a pending message's due time to until and releases any
+	// claim on it (a message held in the quiet hours); a sent or failed one
+	// is left alone.
+	Postpone(ctx context.Context, key string, until time.Time) error
 }
 
 // Enqueue validates m, stores it in the outbox and wakes Run.
@@ -169,7 +174,9 @@ func (s *Sender) pump(ctx context.Context) (int, error) {
 }
 
 // deliverOutbox sends m and marks the outcome; a message that may still go
-// out later is left claimed.
+// out later is left claimed, and one held in the quiet hours (m.Quiet) that
+// comes up inside them, before or after waiting for the rate limits, is
+// postponed to their end.
 func (s *Sender) deliverOutbox(ctx context.Context, m OutboxMessage, until time.Time) {
 	if ctx.Err() != nil {
 		return
@@ -179,7 +186,12 @@ func (s *Sender) deliverOutbox(ctx context.Context, m OutboxMessage, until time.
 		s.markFailed(ctx, log, m, "invalid: "+err.Error())
 		return
 	}
-	_, err := s.send(ctx, outboxChattable(m), sendOpts{detach: true, until: until, kind: m.Kind})
+	if next, ok := s.quietUntil(m.Quiet); ok {
+		s.postpone(ctx, log, m, next)
+		return
+	}
+	_, err := s.send(ctx, outboxChattable(m), sendOpts{detach: true, until: until, kind: m.Kind, quiet: m.Quiet})
+	var quiet *quietHoursError
 	switch {
 	case err == nil:
 		mctx, cancel := markContext(ctx)
@@ -187,6 +199,8 @@ func (s *Sender) deliverOutbox(ctx context.Context, m OutboxMessage, until time.
 		if err := s.outbox.MarkSent(mctx, m.Key, s.clock.Now()); err != nil {
 			log.Error("bot: outbox mark sent (it will be sent again)", slog.Any("err", err))
 		}
+	case errors.As(err, &quiet):
+		s.postpone(ctx, log, m, quiet.until)
 	case errors.Is(err, ErrBlocked):
 		s.markFailed(ctx, log, m, "recipient unreachable")
 	case ctx.Err() != nil || errors.Is(err, errLeaseExpired) || IsTemporary(err):
@@ -202,6 +216,17 @@ func (s *Sender) markFailed(ctx context.Context, log *slog.Logger, m OutboxMessa
 	defer cancel()
 	if err := s.outbox.MarkFailed(mctx, m.Key, s.clock.Now(), reason); err != nil {
 		log.Error("bot: outbox mark failed", slog.Any("err", err))
+	}
+}
+
+// postpone makes m due again at next, the end of the quiet hours. If that
+// fails, m stays claimed and comes back, still held, after its lease.
+func (s *Sender) postpone(ctx context.Context, log *slog.Logger, m OutboxMessage, next time.Time) {
+	log.Debug("bot: outbox message held for the quiet hours", slog.Time("until", next))
+	mctx, cancel := markContext(ctx)
+	defer cancel()
+	if err := s.outbox.Postpone(mctx, m.Key, next); err != nil {
+		log.Error("bot: outbox postpone (it comes back after its lease)", slog.Any("err", err))
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	gocmp "github.com/google/go-cmp/cmp"
+	"golang.org/x/time/rate"
 
 	"github.com/convivo/convivo/bot/telegramtest"
 )
@@ -31,6 +32,7 @@ type memEntry struct {
 	claimedUntil time.Time
 	sentAt       time.Time
 	failed       string
+	postponed    int // Postpone calls that moved it
 }
 
 var _ Outbox = (*memOutbox)(nil)
@@ -84,6 +86,16 @@ func (o *memOutbox) MarkSent(_ context.Context, key string, at time.Time) error 
 
 func (o *memOutbox) MarkFailed(_ context.Context, key string, _ time.Time, reason string) error {
 	return o.mark(key, func(e *memEntry) { e.failed = reason })
+}
+
+// Postpone makes a pending message due at until, unclaimed.
+func (o *memOutbox) Postpone(_ context.Context, key string, until time.Time) error {
+	return o.mark(key, func(e *memEntry) {
+		if e.sentAt.IsZero() && e.failed == "" {
+			e.m.NotBefore, e.claimedUntil = until, time.Time{}
+			e.postponed++
+		}
+	})
 }
 
 // state returns "pending", "sent" or "failed: reason" for key.
@@ -249,6 +261,97 @@ func TestOutboxResendsUnmarkedClaimAfterLease(t *testing.T) {
 	out.waitState(t, map[string]string{"alert-1": "sent"})
 	if got := len(srv.Sent(7)); got != 1 {
 		t.Errorf("sent %d times; want 1", got)
+	}
+}
+
+// entry returns a copy of key's entry.
+func (o *memOutbox) entry(key string) memEntry {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return *o.entries[key]
+}
+
+// sendTimes returns the server's clock at each sendMessage to chatID.
+func sendTimes(srv *telegramtest.Server, chatID int64) []time.Time {
+	var out []time.Time
+	for _, c := range callsTo(srv, "sendMessage", chatID) {
+		out = append(out, c.Time)
+	}
+	return out
+}
+
+// TestOutboxQuietHoursAtSendTime: quiet hours 21-08. A resident's message
+// due at 20:59 that the chat's limit holds until 21:01 is postponed to
+// 08:00, not sent, and goes out once then; one claimed at 23:00 is
+// postponed without waiting for the limits; a staff message at 23:00 goes
+// at once.
+func TestOutboxQuietHoursAtSendTime(t *testing.T) {
+	out := newMemOutbox()
+	cfg := outboxConfig()
+	cfg.OutboxLease = 10 * time.Minute // the 2-minute wait fits in half of it
+	cfg.PrivateRate, cfg.PrivateBurst = rate.Every(2*time.Minute), 1
+	cfg.Quiet = quietWindow{start: 21, end: 8, loc: time.UTC}
+	srv, s, clock := newTestSender(t, cfg, out)
+	ctx := t.Context()
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	_ = clock.Sleep(ctx, day.Add(20*time.Hour+59*time.Minute).Sub(clock.Now()))
+	morning := day.Add(32 * time.Hour)
+	for _, m := range []OutboxMessage{
+		{Key: "a-staff", ChatID: 1, Kind: "alert", Text: "a", NotBefore: clock.Now()},
+		{Key: "b-resident", ChatID: 1, Kind: "reminder", Text: "b", NotBefore: clock.Now(), Quiet: true},
+		{Key: "c-staff", ChatID: 2, Kind: "alert", Text: "c", NotBefore: day.Add(23 * time.Hour)},
+		{Key: "d-resident", ChatID: 3, Kind: "reminder", Text: "d", NotBefore: day.Add(23 * time.Hour), Quiet: true},
+	} {
+		if err := s.Enqueue(ctx, m); err != nil {
+			t.Fatalf("Enqueue(%s): %v", m.Key, err)
+		}
+	}
+	runSender(t, s)
+	out.waitState(t, map[string]string{"a-staff": "sent"})
+	waitFor(t, "b-resident postponed", func() bool { return out.entry("b-resident").postponed > 0 })
+	if got := out.entry("b-resident").m.NotBefore; !got.Equal(morning) {
+		t.Errorf("b-resident postponed to %v; want %v", got, morning)
+	}
+
+	_ = clock.Sleep(ctx, day.Add(23*time.Hour).Sub(clock.Now()))
+	out.waitState(t, map[string]string{"c-staff": "sent"})
+	waitFor(t, "d-resident postponed", func() bool { return out.entry("d-resident").postponed > 0 })
+	if diff := gocmp.Diff([]time.Time{day.Add(23 * time.Hour)}, sendTimes(srv, 2)); diff != "" {
+		t.Errorf("staff message sent at (-want +got):\n%s", diff)
+	}
+	if got := len(srv.Sent(1)) + len(srv.Sent(3)); got != 1 {
+		t.Errorf("before 08:00, %d messages reached chats 1 and 3; want 1 (a-staff)", got)
+	}
+
+	_ = clock.Sleep(ctx, morning.Sub(clock.Now()))
+	out.waitState(t, map[string]string{"b-resident": "sent", "d-resident": "sent"})
+	for _, tc := range []struct {
+		chat int64
+		want []time.Time
+	}{
+		{1, []time.Time{day.Add(20*time.Hour + 59*time.Minute), morning}},
+		{3, []time.Time{morning}},
+	} {
+		if diff := gocmp.Diff(tc.want, sendTimes(srv, tc.chat)); diff != "" {
+			t.Errorf("chat %d sends at (-want +got):\n%s", tc.chat, diff)
+		}
+	}
+	for _, key := range []string{"b-resident", "d-resident"} {
+		if got := out.entry(key).postponed; got != 1 {
+			t.Errorf("%s postponed %d times; want 1", key, got)
+		}
+	}
+}
+
+// waitFor waits until cond holds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still false after 10 s", what)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

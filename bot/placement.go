@@ -160,7 +160,7 @@ func (b *Bot) tellPerson(ctx context.Context, p *housing.Person, key, kind, text
 		return fmt.Errorf("bot: %s: %w", key, err)
 	}
 	m := housing.OutboxMessage{Key: key, ChatID: p.TelegramID, PersonID: p.ID, Kind: kind, Text: text,
-		NotBefore: b.quietAfter(b.cfg.Now())}
+		NotBefore: b.quietAfter(b.cfg.Now()), Quiet: p.Role.Resident()}
 	if len(rows) > 0 {
 		kb, _, err := b.keyboard(ctx, p.TelegramID, kbKind, rows)
 		if err != nil {
@@ -170,7 +170,7 @@ func (b *Bot) tellPerson(ctx context.Context, p *housing.Person, key, kind, text
 			return fmt.Errorf("bot: %s: %w", key, err)
 		}
 	}
-	if err := b.queueOutbox(ctx, m); err != nil {
+	if err := b.enqueue(ctx, m); err != nil {
 		return err
 	}
 	if err := b.store.PutState(ctx, marker, []byte("1"), sentTTL); err != nil {

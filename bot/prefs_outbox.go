@@ -51,7 +51,7 @@ func (b *Bot) notify(ctx context.Context, p *housing.Person, n notice) error {
 		return fmt.Errorf("bot: notify %s: %w", n.kind, err)
 	}
 	m := housing.OutboxMessage{Key: n.key, ChatID: p.TelegramID, PersonID: p.ID, Kind: n.kind, Text: n.text,
-		NotBefore: b.notBefore(n.at)}
+		NotBefore: b.notBefore(n.at), Quiet: p.Role.Resident()}
 	if len(n.rows) > 0 {
 		kb, _, err := b.keyboard(ctx, p.TelegramID, n.kbKind, n.rows)
 		if err != nil {
@@ -89,6 +89,7 @@ func queuedKey(key string) string {
 }
 
 // enqueue hands m to the Enqueuer, or to the store's outbox without one.
+// Every message the bot queues goes through it.
 func (b *Bot) enqueue(ctx context.Context, m housing.OutboxMessage) error {
 	var err error
 	if b.cfg.Enqueuer != nil {

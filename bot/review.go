@@ -137,7 +137,7 @@ func (b *Bot) queueProposal(ctx context.Context, med *housing.Person, p housing.
 	}
 	key, at := "proposal:"+p.ID+":"+med.ID, b.quietAfter(b.cfg.Now())
 	m := housing.OutboxMessage{Key: key, ChatID: med.TelegramID, PersonID: med.ID, Kind: "proposal", Text: text, Keyboard: raw, NotBefore: at}
-	if err := b.queueOutbox(ctx, m); err != nil {
+	if err := b.enqueue(ctx, m); err != nil {
 		return err
 	}
 	png, ok := charts[lang]
@@ -148,28 +148,13 @@ func (b *Bot) queueProposal(ctx context.Context, med *housing.Person, p housing.
 	if png != nil {
 		m = housing.OutboxMessage{Key: key + ":chart", ChatID: med.TelegramID, PersonID: med.ID, Kind: "proposal",
 			Text: b.tr.T(lang, "review.chart.caption", nil), Photo: png, NotBefore: at}
-		if err := b.queueOutbox(ctx, m); err != nil {
+		if err := b.enqueue(ctx, m); err != nil {
 			return err
 		}
 	}
 	b.auditMembers(ctx, med, "proposal.read", p, "proposal sent for review")
 	if err := b.store.PutState(ctx, marker, []byte("1"), sentTTL); err != nil {
 		b.logger.WarnContext(ctx, "bot: remember queued proposal", slog.Any("err", err))
-	}
-	return nil
-}
-
-// queueOutbox hands m to the outbox: the Enqueuer when configured, else the
-// store's.
-func (b *Bot) queueOutbox(ctx context.Context, m housing.OutboxMessage) error {
-	var err error
-	if b.cfg.Enqueuer != nil {
-		err = b.cfg.Enqueuer.Enqueue(ctx, m)
-	} else {
-		err = b.store.Enqueue(ctx, m)
-	}
-	if err != nil {
-		return fmt.Errorf("bot: queue %s: %w", m.Kind, err)
 	}
 	return nil
 }

@@ -112,12 +112,13 @@ func (s sleeperClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 // deliver sends every outbox message due at the clock's time through a
-// real Sender and returns how many it claimed.
+// real Sender that keeps the bot's quiet hours, as in production, and
+// returns how many it claimed.
 func (h *lifeHarness) deliver() int {
 	h.t.Helper()
 	s := NewSender(h.client, h.store, h.logger, SenderConfig{GlobalRate: 10000, GlobalBurst: 1000,
 		PrivateRate: 10000, PrivateBurst: 1000, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond,
-		Clock: sleeperClock{h.clock}})
+		Clock: sleeperClock{h.clock}, Quiet: h.bot.cfg.Quiet})
 	total := 0
 	for {
 		n, err := s.pump(h.ctx())

@@ -325,6 +325,45 @@ func TestQuietHoldsReminders(t *testing.T) {
 	}
 }
 
+// TestQuietHoldsRemindersAtSendTime: reminders queued for 20:30 that are
+// still in the outbox at 21:30 (a fan-out that drained too slowly) wait
+// for 08:00, then go out once.
+func TestQuietHoldsRemindersAtSendTime(t *testing.T) {
+	h := newLifeHarness(t)
+	f := h.flat(645, "Anna", "Luca", "Sara")
+	h.run("RotaJob", h.bot.RotaJob, h.at(2026, time.November, 30, 6, 0))
+	h.at(2026, time.November, 30, 8, 0)
+	h.deliver()
+	h.run("ChoreRemindersJob", h.bot.ChoreRemindersJob, h.at(2026, time.November, 30, 20, 30))
+	reminders := func() map[int64]int { // by chat
+		n := map[int64]int{}
+		for _, u := range f.users {
+			n[u.u.ID] = len(u.texts(reminderText))
+		}
+		return n
+	}
+	h.at(2026, time.November, 30, 21, 30)
+	h.deliver()
+	none := map[int64]int{}
+	for _, u := range f.users {
+		none[u.u.ID] = 0
+	}
+	if diff := cmp.Diff(none, reminders()); diff != "" {
+		t.Errorf("reminders at 21:30 (-want +got):\n%s", diff)
+	}
+	h.at(2026, time.December, 1, 8, 0)
+	h.deliver()
+	morning := reminders()
+	if cmp.Equal(none, morning) {
+		t.Errorf("no reminders at 08:00; want the held ones")
+	}
+	h.at(2026, time.December, 1, 9, 0)
+	h.deliver()
+	if diff := cmp.Diff(morning, reminders()); diff != "" {
+		t.Errorf("reminders at 09:00 after 08:00 (-08:00 +09:00):\n%s", diff)
+	}
+}
+
 func TestNotBefore(t *testing.T) {
 	loc := rome(t)
 	at := time.Date(2026, 11, 30, 21, 30, 0, 0, loc)

@@ -97,6 +97,11 @@ type SenderConfig struct {
 	OutboxPoll time.Duration
 	// OutboxWorkers is how many chats the outbox sends to in parallel (4).
 	OutboxWorkers int
+	// Quiet is the quiet hours (scheduler.QuietHours): an outbox message
+	// marked Quiet that comes up for sending inside them, e.g. at the tail
+	// of a fan-out that drains past their start, is postponed to
+	// NextAllowed instead. Nil means no quiet hours. Optional.
+	Quiet interface{ NextAllowed(time.Time) time.Time }
 }
 
 func (c SenderConfig) withDefaults() SenderConfig {
@@ -188,6 +193,7 @@ type sendOpts struct {
 	detach bool      // let a request in flight finish when ctx ends
 	until  time.Time // give up (errLeaseExpired) rather than wait past this
 	kind   string    // what the message is, for OnSent ("reply" for Send)
+	quiet  bool      // held in the quiet hours (quietHoursError) until it starts going out
 }
 
 func (s *Sender) send(ctx context.Context, c tgbotapi.Chattable, o sendOpts) (tgbotapi.Message, error) {
@@ -208,6 +214,7 @@ func (s *Sender) send(ctx context.Context, c tgbotapi.Chattable, o sendOpts) (tg
 		if last, err = s.deliver(ctx, chatID, g, part, o); err != nil {
 			return last, err
 		}
+		o.quiet = false // a message split in parts that started goes out whole
 	}
 	return last, nil
 }
@@ -279,6 +286,9 @@ func (s *Sender) deliver(ctx context.Context, chatID int64, g *chatGate, c tgbot
 		if err := s.waitTurn(ctx, g, o.until); err != nil {
 			return tgbotapi.Message{}, err
 		}
+		if next, ok := s.quietUntil(o.quiet); ok {
+			return tgbotapi.Message{}, &quietHoursError{until: next}
+		}
 		m, err := s.request(ctx, c, o.detach)
 		switch {
 		case err == nil || IsNotModified(err):
@@ -328,6 +338,25 @@ func (s *Sender) request(ctx context.Context, c tgbotapi.Chattable, detach bool)
 		defer cancel()
 	}
 	return s.client.Send(ctx, c)
+}
+
+// quietUntil returns the end of the quiet hours and true when a message
+// held in them (quiet) would go out now, inside them.
+func (s *Sender) quietUntil(quiet bool) (time.Time, bool) {
+	if !quiet || s.cfg.Quiet == nil {
+		return time.Time{}, false
+	}
+	now := s.clock.Now()
+	next := s.cfg.Quiet.NextAllowed(now)
+	return next, next.After(now)
+}
+
+// quietHoursError means a message held in the quiet hours came up for
+// sending inside them; it may go out from until.
+type quietHoursError struct{ until time.Time }
+
+func (e *quietHoursError) Error() string {
+	return "bot: quiet hours until " + e.until.Format(time.RFC3339)
 }
 
 // pause holds the chat (or, for calls without one, the caller) for d.

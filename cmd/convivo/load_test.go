@@ -368,6 +368,21 @@ func (m *memOutbox) MarkFailed(_ context.Context, key string, _ time.Time, _ str
 	return m.finish(key, false)
 }
 
+// Postpone holds a pending message until until by claiming it till then,
+// which keeps the slice in enqueue order.
+func (m *memOutbox) Postpone(_ context.Context, key string, until time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	i, ok := m.index[key]
+	if !ok {
+		return fmt.Errorf("memOutbox: no message %s", key)
+	}
+	if !m.done[i] {
+		m.until[i] = until
+	}
+	return nil
+}
+
 func (m *memOutbox) finish(key string, sent bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

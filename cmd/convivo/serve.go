@@ -111,9 +111,14 @@ func (s *service) wire(ctx context.Context) error {
 		return fmt.Errorf("telegram: %w", err)
 	}
 	s.client = client
+	quiet, err := scheduler.ParseQuietHours(cfg.QuietHours, cfg.Timezone)
+	if err != nil {
+		return fmt.Errorf("CONVIVO_QUIET_HOURS: %w", err)
+	}
 	scfg := s.opts.sender
 	scfg.OnSent = func(kind string) { s.metrics.sent.WithLabelValues(kind).Inc() }
 	scfg.OnRetryAfter = func(time.Duration) { s.metrics.retryAfter.Inc() }
+	scfg.Quiet = quiet // the bot holds residents' messages at queue time, the sender at send time
 	var outbox bot.Outbox = s.store
 	if s.opts.outbox != nil {
 		outbox = s.opts.outbox(outbox)
@@ -122,10 +127,6 @@ func (s *service) wire(ctx context.Context) error {
 	username := cfg.BotUsername
 	if username == "" {
 		username = client.Self().UserName
-	}
-	quiet, err := scheduler.ParseQuietHours(cfg.QuietHours, cfg.Timezone)
-	if err != nil {
-		return fmt.Errorf("CONVIVO_QUIET_HOURS: %w", err)
 	}
 	weights, err := loadWeights(cfg)
 	if err != nil {
