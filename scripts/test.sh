@@ -37,6 +37,34 @@ redis-cli -p "$port" ping | grep -q PONG || { echo "redis-server did not start:"
 export CONVIVO_TEST_REDIS_URL="redis://127.0.0.1:$port/0"
 echo "== redis-server $(redis-server --version | awk '{print $3}') on 127.0.0.1:$port (appendonly, appendfsync always)"
 
+# A one-node Redis Cluster owning every slot, so the store is also proven
+# through a cluster client (keys of one change must share a hash slot).
+cport=
+for p in $(seq $((port + 1)) 16579); do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && ! (exec 3<>"/dev/tcp/127.0.0.1/$((p + 10000))") 2>/dev/null; then cport=$p; break; fi
+done
+cdir=$(mktemp -d)
+redis-server --port "$cport" --bind 127.0.0.1 --dir "$cdir" --save '' --appendonly no \
+  --cluster-enabled yes --cluster-config-file "$cdir/nodes.conf" --daemonize no --logfile "$cdir/redis.log" &
+cluster_pid=$!
+cleanup() {
+  kill "$redis_pid" "$cluster_pid" 2>/dev/null || true
+  wait "$redis_pid" "$cluster_pid" 2>/dev/null || true
+  rm -rf "$dir" "$cdir"
+}
+for _ in $(seq 1 100); do
+  if redis-cli -p "$cport" ping 2>/dev/null | grep -q PONG; then break; fi
+  sleep 0.1
+done
+redis-cli -p "$cport" cluster addslotsrange 0 16383 >/dev/null
+for _ in $(seq 1 100); do
+  if redis-cli -p "$cport" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then break; fi
+  sleep 0.1
+done
+redis-cli -p "$cport" cluster info | grep -q 'cluster_state:ok' || { echo "redis cluster did not come up:" >&2; cat "$cdir/redis.log" >&2; exit 1; }
+export CONVIVO_TEST_REDIS_CLUSTER_URL="redis://127.0.0.1:$cport"
+echo "== one-node redis cluster on 127.0.0.1:$cport (every slot)"
+
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt would change: $unformatted" >&2; exit 1; fi
