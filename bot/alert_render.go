@@ -166,7 +166,7 @@ func personCodes(ctx context.Context, people People, ids []string) (map[string]s
 }
 
 // alertPlacement names a placement for staff: its code, or its id.
-func alertPlacement(pl housing.Placement) string { return cmp.Or(pl.Code, pl.ID) }
+func alertPlacement(pl housing.Placement) string { return placementCode(&pl) }
 
 // maxAlertCaption bounds an alert card, in UTF-16 units, to fit a photo's
 // caption (Telegram: 1024).

@@ -126,6 +126,9 @@ func NewPoller(c *Client, store OffsetStore, handle UpdateHandler, logger *slog.
 func (p *Poller) Run(ctx context.Context) error {
 	saved, err := p.store.Offset(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it started: nothing to finish
+		}
 		return fmt.Errorf("bot: poller: read offset: %w", err)
 	}
 	d := startDispatcher(ctx, newTracker(saved), p.store, p.handle, p.logger,

@@ -85,12 +85,21 @@ func Approve(p Proposal, h Home, members []Person, placed []string, by string, a
 	h.UpdatedAt = at
 	p.Status, p.DecidedBy, p.DecidedAt, p.PlacementID = ProposalApproved, by, at, placementID
 	pl := Placement{
-		ID: placementID, ProposalID: p.ID, HomeID: h.ID, District: h.District,
+		ID: placementID, Code: placementCode(h, at), ProposalID: p.ID, HomeID: h.ID, District: h.District,
 		Residents: slices.Clone(p.Members), Status: PlacementProposed,
 		History:   []Transition{{To: PlacementProposed, By: by, At: at}},
 		CreatedAt: at, UpdatedAt: at,
 	}
 	return Approval{Proposal: p, Home: h, Placement: pl}, false, nil
+}
+
+// placementCode is a placement's short name for staff: the home's code and
+// the month of approval, e.g. "SI-07-2611".
+func placementCode(h Home, at time.Time) string {
+	if h.Code == "" {
+		return ""
+	}
+	return h.Code + "-" + at.Format("0601")
 }
 
 // Reject applies a mediator's rejection. already=true means the same
