@@ -90,7 +90,7 @@ func (b *Bot) AlertEscalated(ctx context.Context, a housing.Alert, pl housing.Pl
 	return b.queueAlert(ctx, a, pl, to, hist,
 		func(p housing.Person) string { return warning.EscalationKey(a.ID, step.To, p.ID) },
 		func(lang housing.Lang) string {
-			return b.tr.T(lang, "alert.escalated", map[string]any{"Hours": hours, "Who": alertStaffLabels(before)}) + "\n\n"
+			return b.tr.T(lang, "alert.escalated", map[string]any{"Hours": hours, "Who": staffList(before)}) + "\n\n"
 		})
 }
 

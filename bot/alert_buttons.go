@@ -86,7 +86,7 @@ func (b *Bot) alertListLine(ctx context.Context, c *caller, a housing.Alert) (st
 	t := b.alertText()
 	reasons := t.Reasons(c.lang, a, codes)
 	return b.t(c, "alert.list.item", map[string]any{
-		"Level": t.Level(c.lang, a.Level), "Placement": alertPlacement(pl), "Codes": alertResidentCodes(pl, codes),
+		"Level": t.Level(c.lang, a.Level), "Placement": placementCode(&pl), "Codes": alertResidentCodes(pl, codes),
 		"First": strings.Join(reasons[:min(1, len(reasons))], ""), "More": max(0, len(reasons)-1),
 		"Status": t.Status(c.lang, a, codes), "ID": a.ID,
 	}), nil

@@ -37,7 +37,7 @@ func (b *Bot) alertDetailsText(ctx context.Context, lang housing.Lang, d warning
 	var sb strings.Builder
 	line := func(s string) { sb.WriteString(s + "\n") }
 	line(b.tr.T(lang, "alert.card.head", map[string]any{"Level": t.Level(lang, a.Level),
-		"Placement": alertPlacement(d.Placement), "District": d.Placement.District}))
+		"Placement": placementCode(&d.Placement), "District": d.Placement.District}))
 	line(b.tr.T(lang, "alert.details.id", map[string]any{"ID": a.ID}))
 	line(t.Status(lang, a, codes))
 	line(b.tr.T(lang, "alert.details.people", map[string]any{"Codes": alertResidentLabels(d, codes)}))

@@ -165,9 +165,6 @@ func personCodes(ctx context.Context, people People, ids []string) (map[string]s
 	return codes, nil
 }
 
-// alertPlacement names a placement for staff: its code, or its id.
-func alertPlacement(pl housing.Placement) string { return placementCode(&pl) }
-
 // maxAlertCaption bounds an alert card, in UTF-16 units, to fit a photo's
 // caption (Telegram: 1024).
 const maxAlertCaption = 1000
@@ -182,7 +179,7 @@ func (b *Bot) alertCard(lang housing.Lang, header string, a housing.Alert, pl ho
 		var sb strings.Builder
 		sb.WriteString(header)
 		sb.WriteString(b.tr.T(lang, "alert.card.head", map[string]any{"Level": t.Level(lang, a.Level),
-			"Placement": alertPlacement(pl), "District": pl.District}))
+			"Placement": placementCode(&pl), "District": pl.District}))
 		sb.WriteString("\n" + b.tr.T(lang, "alert.card.people", map[string]any{"Codes": alertResidentCodes(pl, codes)}))
 		sb.WriteString("\n" + b.tr.T(lang, "alert.card.signals", nil))
 		for _, r := range reasons[:shown] {
@@ -208,15 +205,6 @@ func alertResidentCodes(pl housing.Placement, codes map[string]string) string {
 	return strings.Join(out, ", ")
 }
 
-// alertStaffLabels joins people's staff labels.
-func alertStaffLabels(people []housing.Person) string {
-	out := make([]string, 0, len(people))
-	for _, p := range people {
-		out = append(out, p.Label())
-	}
-	return strings.Join(out, ", ")
-}
-
 // alertChart draws the trend of history for pl, or returns nil (logged)
 // when there is nothing to draw or drawing fails.
 func (b *Bot) alertChart(ctx context.Context, lang housing.Lang, pl housing.Placement, history []housing.Risk) []byte {
@@ -230,7 +218,7 @@ func (b *Bot) alertChart(ctx context.Context, lang housing.Lang, pl housing.Plac
 	for i, r := range history {
 		pts[i] = chart.Point{At: r.At.In(b.cfg.Location), Value: float64(r.Score), Level: r.Level.Rank()}
 	}
-	png, err := chart.Trend(b.tr.T(lang, "alert.chart.title", map[string]any{"Placement": alertPlacement(pl)}), pts)
+	png, err := chart.Trend(b.tr.T(lang, "alert.chart.title", map[string]any{"Placement": placementCode(&pl)}), pts)
 	if err != nil {
 		b.logger.WarnContext(ctx, "bot: draw alert trend", slog.String("placement", pl.ID), slog.Any("err", err))
 		return nil

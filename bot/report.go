@@ -147,7 +147,7 @@ func (b *Bot) hostedPlaces(ctx context.Context, host string) ([]housing.Placemen
 // first names of the people living there for a host.
 func (b *Bot) reportPlaceLabel(ctx context.Context, c *caller, pl housing.Placement) (string, error) {
 	if c.person.Role.Staff() {
-		return alertPlacement(pl), nil
+		return placementCode(&pl), nil
 	}
 	var names []string
 	for _, id := range pl.Residents {
