@@ -33,11 +33,7 @@ func (s *Store) PutCheckIn(ctx context.Context, c *housing.CheckIn) error {
 // (ISO weeks such as "2026-W48" sort as text). It intersects the indexes
 // of the person and placement f sets, or scans the bucket.
 func (s *Store) CheckIns(ctx context.Context, f housing.CheckInFilter) ([]housing.CheckIn, error) {
-	err := checkFilter(
-		filterField{"person_id", f.PersonID != "", housing.ValidID(f.PersonID)},
-		filterField{"placement_id", f.PlacementID != "", housing.ValidID(f.PlacementID)},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("boltstore: list check-ins: %w", err)
 	}
 	by := usable(

@@ -37,7 +37,7 @@ func (s *Store) UpdateHome(ctx context.Context, h *housing.Home) error {
 
 // ListHomes returns the homes matching f, in id order.
 func (s *Store) ListHomes(ctx context.Context, f housing.HomeFilter) ([]housing.Home, error) {
-	if err := checkFilter(filterField{"kind", f.Kind != "", f.Kind.Valid()}); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("boltstore: list homes: %w", err)
 	}
 	by := usable(

@@ -45,11 +45,7 @@ func (s *Store) PutEvent(ctx context.Context, e *housing.Event) error {
 // intersects the indexes of the placement and person f sets, or scans the
 // bucket.
 func (s *Store) Events(ctx context.Context, f housing.EventFilter) ([]housing.Event, error) {
-	err := checkFilter(
-		filterField{"placement_id", f.PlacementID != "", housing.ValidID(f.PlacementID)},
-		filterField{"person_id", f.PersonID != "", housing.ValidID(f.PersonID)},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("boltstore: list events: %w", err)
 	}
 	by := usable(
@@ -82,11 +78,7 @@ func (s *Store) Alert(ctx context.Context, id string) (housing.Alert, error) {
 // intersects the indexes of the placement and status f sets, or scans the
 // bucket.
 func (s *Store) Alerts(ctx context.Context, f housing.AlertFilter) ([]housing.Alert, error) {
-	err := checkFilter(
-		filterField{"placement_id", f.PlacementID != "", housing.ValidID(f.PlacementID)},
-		filterField{"status", f.Status != "", f.Status.Valid()},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("boltstore: list alerts: %w", err)
 	}
 	by := usable(

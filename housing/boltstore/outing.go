@@ -37,11 +37,7 @@ func (s *Store) Outing(ctx context.Context, id string) (housing.Outing, error) {
 // intersects the indexes of the district, home and invitee that f sets,
 // or scans the bucket when it sets none.
 func (s *Store) Outings(ctx context.Context, f housing.OutingFilter) ([]housing.Outing, error) {
-	err := checkFilter(
-		filterField{"home_id", f.HomeID != "", housing.ValidID(f.HomeID)},
-		filterField{"invitee", f.Invitee != "", housing.ValidID(f.Invitee)},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("boltstore: list outings: %w", err)
 	}
 	by := usable(

@@ -64,11 +64,7 @@ func (s *Store) UpdatePerson(ctx context.Context, p *housing.Person) error {
 
 // ListPeople returns the people matching f, in id order.
 func (s *Store) ListPeople(ctx context.Context, f housing.PersonFilter) ([]housing.Person, error) {
-	err := checkFilter(
-		filterField{"role", f.Role != "", f.Role.Valid()},
-		filterField{"status", f.Status != "", f.Status.Valid()},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("boltstore: list people: %w", err)
 	}
 	by := usable(

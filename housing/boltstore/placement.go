@@ -58,12 +58,7 @@ func endPlacement(tx *bolt.Tx, old, p *housing.Placement) error {
 
 // ListPlacements returns the placements matching f, in id order.
 func (s *Store) ListPlacements(ctx context.Context, f housing.PlacementFilter) ([]housing.Placement, error) {
-	err := checkFilter(
-		filterField{"home_id", f.HomeID != "", housing.ValidID(f.HomeID)},
-		filterField{"person_id", f.PersonID != "", housing.ValidID(f.PersonID)},
-		filterField{"status", f.Status != "", f.Status.Valid()},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("boltstore: list placements: %w", err)
 	}
 	by := usable(

@@ -48,11 +48,7 @@ func (s *Store) Proposal(ctx context.Context, id string) (housing.Proposal, erro
 
 // ListProposals returns the proposals matching f, in id order.
 func (s *Store) ListProposals(ctx context.Context, f housing.ProposalFilter) ([]housing.Proposal, error) {
-	err := checkFilter(
-		filterField{"home_id", f.HomeID != "", housing.ValidID(f.HomeID)},
-		filterField{"status", f.Status != "", f.Status.Valid()},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("boltstore: list proposals: %w", err)
 	}
 	by := usable(

@@ -103,15 +103,11 @@ func (s *Store) Assignment(ctx context.Context, id string) (housing.Assignment, 
 // With a person or a home it reads only the window From..To of that
 // index; otherwise it scans the bucket.
 func (s *Store) Assignments(ctx context.Context, f housing.AssignmentFilter) ([]housing.Assignment, error) {
-	err := checkFilter(
-		filterField{"home_id", f.HomeID != "", housing.ValidID(f.HomeID)},
-		filterField{"person_id", f.PersonID != "", housing.ValidID(f.PersonID)},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("boltstore: list assignments: %w", err)
 	}
 	var out []housing.Assignment
-	err = s.view(ctx, func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		name, value := index.AssignmentPerson, f.PersonID
 		if value == "" {
 			name, value = index.AssignmentHome, f.HomeID

@@ -31,11 +31,7 @@ func (s *Store) PutCheckIn(ctx context.Context, c *housing.CheckIn) error {
 // (ISO weeks such as "2026-W48" sort as text). It intersects the sets of
 // the person and placement f sets, or reads every check-in.
 func (s *Store) CheckIns(ctx context.Context, f housing.CheckInFilter) ([]housing.CheckIn, error) {
-	err := checkFilter(
-		filterField{"person_id", f.PersonID != "", housing.ValidID(f.PersonID)},
-		filterField{"placement_id", f.PlacementID != "", housing.ValidID(f.PlacementID)},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("redisstore: list check-ins: %w", err)
 	}
 	sets := s.entrySets(

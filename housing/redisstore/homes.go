@@ -54,7 +54,7 @@ func (s *Store) UpdateHome(ctx context.Context, h *housing.Home) error {
 
 // ListHomes returns the homes matching f, ordered by ID.
 func (s *Store) ListHomes(ctx context.Context, f housing.HomeFilter) ([]housing.Home, error) {
-	if err := checkFilter(filterField{"kind", f.Kind != "", f.Kind.Valid()}); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("redisstore: list homes: %w", err)
 	}
 	var sets []string
@@ -127,12 +127,7 @@ func (s *Store) releasePlaces(ctx context.Context, tx *redis.Tx, old, new *housi
 
 // ListPlacements returns the placements matching f, ordered by ID.
 func (s *Store) ListPlacements(ctx context.Context, f housing.PlacementFilter) ([]housing.Placement, error) {
-	err := checkFilter(
-		filterField{"home_id", f.HomeID != "", housing.ValidID(f.HomeID)},
-		filterField{"person_id", f.PersonID != "", housing.ValidID(f.PersonID)},
-		filterField{"status", f.Status != "", f.Status.Valid()},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("redisstore: list placements: %w", err)
 	}
 	var sets []string

@@ -36,11 +36,7 @@ func (s *Store) Outing(ctx context.Context, id string) (housing.Outing, error) {
 // intersects the sets of the district, home and invitee that f sets, or
 // reads every outing when it sets none.
 func (s *Store) Outings(ctx context.Context, f housing.OutingFilter) ([]housing.Outing, error) {
-	err := checkFilter(
-		filterField{"home_id", f.HomeID != "", housing.ValidID(f.HomeID)},
-		filterField{"invitee", f.Invitee != "", housing.ValidID(f.Invitee)},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("redisstore: list outings: %w", err)
 	}
 	sets := s.entrySets(

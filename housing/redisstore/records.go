@@ -278,21 +278,3 @@ func loadMany[T any](ctx context.Context, s *Store, keys []string) ([]T, error) 
 	}
 	return vs, nil
 }
-
-// filterField is one field of a list filter: set when not zero, valid when
-// some record could have that value.
-type filterField struct {
-	name       string
-	set, valid bool
-}
-
-// checkFilter returns a *housing.FieldError for the first field that is
-// set but invalid, as boltstore does.
-func checkFilter(fields ...filterField) error {
-	for _, f := range fields {
-		if f.set && !f.valid {
-			return &housing.FieldError{Field: f.name, Reason: "is not a valid filter value"}
-		}
-	}
-	return nil
-}

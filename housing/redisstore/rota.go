@@ -108,11 +108,7 @@ func (s *Store) Assignment(ctx context.Context, id string) (housing.Assignment, 
 // With a person or a home it reads only the window From..To of that
 // sorted set; otherwise every assignment.
 func (s *Store) Assignments(ctx context.Context, f housing.AssignmentFilter) ([]housing.Assignment, error) {
-	err := checkFilter(
-		filterField{"home_id", f.HomeID != "", housing.ValidID(f.HomeID)},
-		filterField{"person_id", f.PersonID != "", housing.ValidID(f.PersonID)},
-	)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("redisstore: list assignments: %w", err)
 	}
 	ids, err := s.assignmentIDs(ctx, f)
