@@ -183,7 +183,7 @@ func (b *Bot) onAlertButton(ctx context.Context, c *caller, p press) string {
 	case "resolve":
 		return b.askAlertNote(ctx, c, p, id)
 	case "cancel":
-		b.endAlertFlow(ctx, c)
+		b.endFlow(ctx, c, flowAlert)
 		b.editText(ctx, c.chatID, p.msg.MessageID, p.msg.Text+"\n→ "+p.label())
 		b.reply(ctx, c, b.t(c, "cancel.alert", nil))
 		return ""
@@ -293,7 +293,7 @@ func (b *Bot) alertNoteText(ctx context.Context, c *caller, text string) {
 	note := strings.TrimSpace(text)
 	switch {
 	case !ok:
-		b.endAlertFlow(ctx, c)
+		b.endFlow(ctx, c, flowAlert)
 		b.reply(ctx, c, b.t(c, "unknown_text", nil))
 		return
 	case note == "":
@@ -307,30 +307,17 @@ func (b *Bot) alertNoteText(ctx context.Context, c *caller, text string) {
 	var se *housing.StateError
 	switch {
 	case errors.As(err, &se):
-		b.endAlertFlow(ctx, c)
+		b.endFlow(ctx, c, flowAlert)
 		b.reply(ctx, c, b.alertResolvedBefore(ctx, c, se))
 		return
 	case errors.Is(err, housing.ErrInvalid):
 		b.reply(ctx, c, b.t(c, "alert.resolve.too_long", map[string]any{"Max": housing.MaxNoteRunes}))
 		return
 	case err != nil:
-		b.endAlertFlow(ctx, c)
+		b.endFlow(ctx, c, flowAlert)
 		b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral)
 		return
 	}
-	b.endAlertFlow(ctx, c)
+	b.endFlow(ctx, c, flowAlert)
 	b.reply(ctx, c, b.t(c, "alert.resolved", map[string]any{"ID": a.ID}))
-}
-
-// endAlertFlow ends the note step and removes its Cancel button.
-func (b *Bot) endAlertFlow(ctx context.Context, c *caller) {
-	if c.conv.Flow != flowAlert {
-		return
-	}
-	b.dropAction(ctx, c.conv.Keyboard)
-	b.editKeyboard(ctx, c.chatID, c.conv.Message, noKeyboard())
-	c.conv = conversation{Lang: c.conv.Lang}
-	if err := b.saveConv(ctx, c.id, c.conv); err != nil {
-		b.logger.WarnContext(ctx, "bot: end alert note", "err", err)
-	}
 }

@@ -138,12 +138,12 @@ func (b *Bot) onCheckInButton(ctx context.Context, c *caller, p press) string {
 		return b.answerMood(ctx, c, p, plid, week, mood)
 	case verb == "skip":
 		b.pressed(ctx, c, p)
-		b.endCheckIn(ctx, c)
+		b.endFlow(ctx, c, flowCheckIn)
 		b.reply(ctx, c, b.t(c, "checkin.thanks", nil))
 		return ""
 	case verb == "talk":
 		b.pressed(ctx, c, p)
-		b.endCheckIn(ctx, c)
+		b.endFlow(ctx, c, flowCheckIn)
 		return b.requestTalk(ctx, c, plid, week)
 	}
 	return b.t(c, "button.stale", nil)
@@ -222,7 +222,7 @@ func (b *Bot) checkInText(ctx context.Context, c *caller, text string) {
 	plid, week, ok2 := strings.Cut(rest, ":")
 	now := b.cfg.Now()
 	if !ok || !ok2 || (week != housing.ISOWeek(now, b.cfg.Location) && week != housing.ISOWeek(now.AddDate(0, 0, -7), b.cfg.Location)) {
-		b.endCheckIn(ctx, c) // a note is for this week's or last week's answer, not an old one
+		b.endFlow(ctx, c, flowCheckIn) // a note is for this week's or last week's answer, not an old one
 		b.reply(ctx, c, b.t(c, "unknown_text", nil))
 		return
 	}
@@ -237,19 +237,8 @@ func (b *Bot) checkInText(ctx context.Context, c *caller, text string) {
 		b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral)
 		return
 	}
-	b.endCheckIn(ctx, c)
+	b.endFlow(ctx, c, flowCheckIn)
 	b.reply(ctx, c, b.t(c, "checkin.note_thanks", nil))
-}
-
-// endCheckIn ends the note conversation and removes its buttons.
-func (b *Bot) endCheckIn(ctx context.Context, c *caller) {
-	if c.conv.Flow != flowCheckIn {
-		return
-	}
-	c.conv = conversation{Lang: c.conv.Lang}
-	if err := b.saveConv(ctx, c.id, c.conv); err != nil {
-		b.logger.WarnContext(ctx, "bot: end check-in", "err", err)
-	}
 }
 
 // requestTalk stores the request to talk to one's worker (once per week's

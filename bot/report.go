@@ -60,7 +60,7 @@ func (b *Bot) cmdReport(ctx context.Context, c *caller) {
 		b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral)
 		return
 	}
-	b.endReport(ctx, c)
+	b.endFlow(ctx, c, flowReport)
 	switch len(pls) {
 	case 0:
 		b.reply(ctx, c, b.t(c, b.reportText(c, "report.no_home"), nil))
@@ -203,7 +203,7 @@ func (b *Bot) onReportButton(ctx context.Context, c *caller, p press) string {
 	verb, arg, _ := strings.Cut(p.option, ":")
 	switch {
 	case verb == "cancel":
-		b.endReport(ctx, c)
+		b.endFlow(ctx, c, flowReport)
 		b.reply(ctx, c, b.t(c, "cancel.report", nil))
 	case verb == "pl" && c.conv.Step == reportStepPlace:
 		return b.pickReportPlace(ctx, c, arg)
@@ -228,7 +228,7 @@ func (b *Bot) pickReportPlace(ctx context.Context, c *caller, id string) string 
 		return b.errorText(ctx, c.lang, err, scopeGeneral)
 	}
 	if !slices.ContainsFunc(pls, func(pl housing.Placement) bool { return pl.ID == id }) {
-		b.endReport(ctx, c)
+		b.endFlow(ctx, c, flowReport)
 		return b.t(c, "button.stale", nil)
 	}
 	b.askReportKind(ctx, c, id)
@@ -270,7 +270,7 @@ func (b *Bot) fileReport(ctx context.Context, c *caller, d *reportDraft, urgent 
 	ev := housing.Event{ID: "ev_" + hex.EncodeToString(sum[:10]), PlacementID: d.Placement, PersonID: c.person.ID,
 		Kind: d.Kind, Urgent: urgent, Note: d.Note, At: b.cfg.Now()}
 	alerted, err := b.submitReport(ctx, ev)
-	b.endReport(ctx, c)
+	b.endFlow(ctx, c, flowReport)
 	if err != nil && !errors.Is(err, housing.ErrConflict) {
 		b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral)
 		return
@@ -306,17 +306,4 @@ func (b *Bot) submitReport(ctx context.Context, ev housing.Event) (bool, error) 
 		return true, nil
 	}
 	return ok, err
-}
-
-// endReport ends /segnala and removes its live keyboard.
-func (b *Bot) endReport(ctx context.Context, c *caller) {
-	if c.conv.Flow != flowReport {
-		return
-	}
-	b.dropAction(ctx, c.conv.Keyboard)
-	b.editKeyboard(ctx, c.chatID, c.conv.Message, noKeyboard())
-	c.conv = conversation{Lang: c.conv.Lang}
-	if err := b.saveConv(ctx, c.id, c.conv); err != nil {
-		b.logger.WarnContext(ctx, "bot: end report", slog.Any("err", err))
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 
 	"github.com/convivo/convivo/housing"
@@ -122,4 +123,19 @@ func (o *StateOffsets) SaveOffset(ctx context.Context, id int64) error {
 		return fmt.Errorf("bot: save offset: %w", err)
 	}
 	return nil
+}
+
+// endFlow ends the caller's conversation if it is in flow: it drops the
+// flow's live keyboard, removes its buttons from the message and forgets
+// the conversation, keeping only the language chosen with /lingua.
+func (b *Bot) endFlow(ctx context.Context, c *caller, flow string) {
+	if c.conv.Flow != flow {
+		return
+	}
+	b.dropAction(ctx, c.conv.Keyboard)
+	b.editKeyboard(ctx, c.chatID, c.conv.Message, noKeyboard())
+	c.conv = conversation{Lang: c.conv.Lang}
+	if err := b.saveConv(ctx, c.id, c.conv); err != nil {
+		b.logger.WarnContext(ctx, "bot: end flow", slog.String("flow", flow), slog.Any("err", err))
+	}
 }
