@@ -1,23 +1,36 @@
-// Package bot is the Telegram adapter of Convivo: it receives updates,
-// routes commands and button presses to conversations, and sends replies and
-// reminders within Telegram's limits.
+// Package bot is Convivo in Telegram: the transport that talks to the Bot
+// API, the conversations people have with the service, and the scheduled
+// messages it sends on its own.
 //
-// This file set is the plumbing the conversations sit on:
+// Transport. Client (client.go) wraps tgbotapi v5.5.1 with a context per
+// call and errors that never contain the token. Updates arrive through the
+// Poller (poller.go, one replica at a time under a Lease, lease.go) or the
+// webhook (webhook.go, claims per update); both call Bot.Handle. Sender
+// (sender.go) is the single way out, within Telegram's limits and the quiet
+// hours; the outbox (outbox.go) is its persisted queue for messages that
+// must not be lost, deduplicated by key. tgbotapi's global logger is never
+// used.
 //
-//   - Client (client.go) wraps tgbotapi v5.5.1 with a context per call, an
-//     HTTP timeout longer than the long poll, and errors that never contain
-//     the bot token (APIError, IsBlocked, IsNotModified, RetryAfter,
-//     IsTemporary).
-//   - Poller (poller.go) long-polls getUpdates and dispatches updates to an
-//     UpdateHandler: in order within a chat, in parallel across chats; the
-//     offset it confirms and persists (OffsetStore) is the watermark of
-//     processed updates, so a restart loses none.
-//   - Sender (sender.go) is the single way out: rate limits (overall, per
-//     private chat, per group), 429/5xx/403 handling, long-text splitting.
-//   - The outbox (outbox.go) is the persisted path for messages that must
-//     not be lost (reminders, alerts): at-least-once, deduplicated by key.
+// Conversation layer. Bot (bot.go) routes updates (router.go): every command
+// and button press is checked against the role × action table of roles.go,
+// deny by default. Buttons carry only an opaque id of a pendingAction bound
+// to one Telegram user (actions.go, keyboards.go); every press is answered.
+// A person's place in a multi-step flow is a conversation in the
+// StateStore (state.go; endFlow closes one). Texts come from the catalogs
+// bot/locales/*.json (i18n.go); errors become words only in errors.go.
 //
-// tgbotapi's package logger is never used: Client keeps Debug off and does
-// not use GetUpdatesChan, the only other place tgbotapi logs. Nothing here
-// calls tgbotapi.SetLogger (a global).
+// Features, one file group each: invitations and consent (invite.go,
+// consent.go), the interview and profile (interview*.go, profile.go),
+// reminder preferences and the messages the bot queues (prefs*.go), the
+// rota and swaps (rota*.go), outings (outing*.go), the weekly check-in
+// (checkin.go), reports (report.go), early-warning alerts (alert*.go),
+// mediator review of proposals and the placement lifecycle (review*.go,
+// placement*.go), and people's rights (rights.go). Domain rules live in
+// package housing (and rounds, warning); bot only speaks them.
+//
+// Jobs. Scheduled work is exposed as Bot methods XxxJob(ctx, slot) that do
+// one slot's work idempotently (outbox keys derived from the slot):
+// RotaJob, ChoreRemindersJob, CheckInJob, CheckInCloseJob,
+// OutingRemindersJob, NightlyRoundJob and PlacementJob. cmd/convivo wires
+// them to the scheduler; bot does not import it.
 package bot
