@@ -55,8 +55,10 @@ type Store interface {
 	// Placement returns the placement with id, or ErrNotFound.
 	Placement(ctx context.Context, id string) (Placement, error)
 	// UpdatePlacement replaces a placement. When it ends, its residents'
-	// places in the home are freed in the same step. ErrNotFound,
-	// ErrConflict.
+	// places in the home are freed in the same step, as are the places of
+	// residents it drops while open (Vacated). ErrNotFound, ErrConflict
+	// (also for reopening an ended placement); ErrInvalid for a change of
+	// home or a new resident.
 	UpdatePlacement(ctx context.Context, p *Placement) error
 	// ListPlacements returns the placements matching f.
 	ListPlacements(ctx context.Context, f PlacementFilter) ([]Placement, error)

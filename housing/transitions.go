@@ -118,6 +118,33 @@ func Reject(p *Proposal, by, reason string, at time.Time) (already bool, err err
 	return false, nil
 }
 
+// Vacated checks that a stored placement old may become p and returns the
+// residents whose places in the home the change gives up: all of them when
+// an open placement ends, the ones it drops while it stays open. Moving
+// the placement to another home or adding a resident is a *FieldError
+// (that takes a new proposal); reopening an ended placement is a
+// *StateError. Stores free the places (Release) in the same step as the
+// placement.
+func Vacated(old, p *Placement) ([]string, error) {
+	if p.HomeID != old.HomeID {
+		return nil, &FieldError{Field: "home_id", Reason: "a placement cannot move to another home"}
+	}
+	for _, r := range p.Residents {
+		if !old.HasResident(r) {
+			return nil, &FieldError{Field: "residents", Reason: r + " is new: residents join through a proposal"}
+		}
+	}
+	switch {
+	case !old.Status.Open() && p.Status.Open():
+		return nil, &StateError{What: "placement " + old.ID + " has ended and cannot reopen"}
+	case !old.Status.Open():
+		return nil, nil
+	case !p.Status.Open():
+		return old.Residents, nil
+	}
+	return slices.DeleteFunc(slices.Clone(old.Residents), p.HasResident), nil
+}
+
 // Release frees the places a placement's residents hold in h, as when the
 // placement ends. It reports whether anything changed.
 func Release(h *Home, residents []string) bool {

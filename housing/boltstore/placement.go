@@ -27,29 +27,29 @@ func (s *Store) Placement(ctx context.Context, id string) (housing.Placement, er
 }
 
 // UpdatePlacement replaces a placement. When it ends, its residents'
-// places in the home are freed in the same transaction (housing.Release)
-// and the home's version increases. Reopening an ended placement is
-// ErrConflict, since its places may have been given to others.
-// ErrNotFound, ErrConflict.
+// places in the home are freed in the same transaction (housing.Vacated,
+// housing.Release), as are the places of residents it drops while open,
+// and the home's version increases. ErrNotFound, ErrConflict (a stale
+// version, or reopening an ended placement, since its places may have
+// been given to others); ErrInvalid when it would change the placement's
+// home or add residents, which takes a new proposal.
 func (s *Store) UpdatePlacement(ctx context.Context, p *housing.Placement) error {
-	return write(ctx, s, placements(), p, modeUpdate, endPlacement)
+	return write(ctx, s, placements(), p, modeUpdate, vacate)
 }
 
-// endPlacement frees the places of a placement that went from open to
-// ended, in the home it was stored with.
-func endPlacement(tx *bolt.Tx, old, p *housing.Placement) error {
-	switch {
-	case !old.Status.Open() && p.Status.Open():
-		return &housing.StateError{What: fmt.Sprintf("placement %s has ended and cannot reopen", p.ID)}
-	case !old.Status.Open() || p.Status.Open():
-		return nil
+// vacate frees the places that the change from old to p gives up, in the
+// home the placement was stored with.
+func vacate(tx *bolt.Tx, old, p *housing.Placement) error {
+	gone, err := housing.Vacated(old, p)
+	if err != nil || len(gone) == 0 {
+		return err
 	}
 	h, err := load(tx, homes(), old.HomeID)
 	if err != nil {
 		return fmt.Errorf("home %s: %w", old.HomeID, err)
 	}
 	before := h
-	if !housing.Release(&h, old.Residents) {
+	if !housing.Release(&h, gone) {
 		return nil
 	}
 	h.Version++

@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/redis/go-redis/v9"
 
@@ -86,26 +85,12 @@ func (s *Store) UpdatePlacement(ctx context.Context, p *housing.Placement) error
 }
 
 // releasePlaces frees in the home the places that the change from old to
-// new gives up: every resident's when the placement ends, a dropped
-// resident's while it stays open.
+// new gives up (housing.Vacated): every resident's when the placement
+// ends, a dropped resident's while it stays open.
 func (s *Store) releasePlaces(ctx context.Context, tx *redis.Tx, old, new *housing.Placement) (func(redis.Pipeliner) error, error) {
-	if new.HomeID != old.HomeID {
-		return nil, &housing.FieldError{Field: "home_id", Reason: "a placement cannot move to another home"}
-	}
-	for _, r := range new.Residents {
-		if !old.HasResident(r) {
-			return nil, &housing.FieldError{Field: "residents", Reason: r + " is new: residents join through a proposal"}
-		}
-	}
-	if !old.Status.Open() {
-		if new.Status.Open() {
-			return nil, &housing.StateError{What: "placement " + old.ID + " has ended and cannot reopen"}
-		}
-		return nil, nil
-	}
-	gone := slices.DeleteFunc(slices.Clone(old.Residents), new.HasResident)
-	if !new.Status.Open() {
-		gone = old.Residents
+	gone, err := housing.Vacated(old, new)
+	if err != nil {
+		return nil, err
 	}
 	if len(gone) == 0 {
 		return nil, nil

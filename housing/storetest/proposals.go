@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -190,4 +191,49 @@ func testPlacementEnd(t *testing.T, s housing.Store) {
 	// The people are free again: a new proposal with them can be approved.
 	_, err = s.ApproveProposal(f.ctx, f.proposal(f.home(), a).ID, "p-med", at)
 	must(t, "ApproveProposal(after end)", err)
+}
+
+// testPlacementDropResident: dropping a resident from an open placement
+// frees their place in the same step; moving the placement to another
+// home or adding a resident is refused and changes nothing.
+func testPlacementDropResident(t *testing.T, s housing.Store) {
+	f := newFixture(t, s)
+	h := f.home()
+	a, b, c := f.person(), f.person(), f.person()
+	at := housingtest.Epoch()
+	pl, err := s.ApproveProposal(f.ctx, f.proposal(h, a, b).ID, "p-med", at)
+	must(t, "ApproveProposal", err)
+	before, err := s.Home(f.ctx, h.ID)
+	must(t, "Home", err)
+
+	for _, tc := range []struct {
+		name   string
+		change func(p *housing.Placement)
+	}{
+		{"new resident", func(p *housing.Placement) { p.Residents = append(p.Residents, c.ID) }},
+		{"other home", func(p *housing.Placement) { p.HomeID = f.home().ID }},
+	} {
+		bad := pl
+		bad.Residents = slices.Clone(pl.Residents)
+		tc.change(&bad)
+		wantErr(t, "UpdatePlacement("+tc.name+")", s.UpdatePlacement(f.ctx, &bad), housing.ErrInvalid)
+	}
+
+	pl.Residents = []string{a.ID}
+	must(t, "UpdatePlacement(drop)", s.UpdatePlacement(f.ctx, &pl))
+	got, err := s.Home(f.ctx, h.ID)
+	must(t, "Home", err)
+	occupants := make([]string, 0, len(got.Occupants))
+	for _, o := range got.Occupants {
+		occupants = append(occupants, o.PersonID)
+	}
+	if !cmp.Equal(occupants, []string{a.ID}) || got.Version != before.Version+1 {
+		t.Errorf("home after dropping %s = occupants %v, version %d; want [%s], version %d",
+			b.ID, occupants, got.Version, a.ID, before.Version+1)
+	}
+	stored, err := s.Placement(f.ctx, pl.ID)
+	must(t, "Placement", err)
+	if !cmp.Equal(stored.Residents, []string{a.ID}) || stored.HomeID != h.ID {
+		t.Errorf("placement after drop = residents %v, home %s; want [%s], %s", stored.Residents, stored.HomeID, a.ID, h.ID)
+	}
 }

@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ProposalsCapacity", testApproveCapacity},
 		{"ProposalsReject", testReject},
 		{"PlacementEndFreesPlaces", testPlacementEnd},
+		{"PlacementDropResident", testPlacementDropResident},
 		{"Invitations", testInvitations},
 		{"Consents", testConsents},
 		{"Audit", testAudit},
