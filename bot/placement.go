@@ -398,11 +398,7 @@ func (b *Bot) placementRows(ctx context.Context, lang housing.Lang, pl housing.P
 // placementCard writes a placement for staff: home, status, residents,
 // dates, goal and history.
 func (b *Bot) placementCard(ctx context.Context, lang housing.Lang, pl housing.Placement) (string, error) {
-	h, err := b.store.Home(ctx, pl.HomeID)
-	if err != nil {
-		return "", fmt.Errorf("bot: home %s: %w", pl.HomeID, err)
-	}
-	names, err := b.staffLabels(ctx, pl.Residents)
+	h, names, err := b.homeAndLabels(ctx, pl.HomeID, pl.Residents)
 	if err != nil {
 		return "", err
 	}
@@ -496,11 +492,7 @@ func (b *Bot) cmdPlacements(ctx context.Context, c *caller, name, args string) {
 
 // placementLine is one placement in /convivenze, audited as a read.
 func (b *Bot) placementLine(ctx context.Context, c *caller, pl housing.Placement) (string, error) {
-	h, err := b.store.Home(ctx, pl.HomeID)
-	if err != nil {
-		return "", fmt.Errorf("bot: home %s: %w", pl.HomeID, err)
-	}
-	names, err := b.staffLabels(ctx, pl.Residents)
+	h, names, err := b.homeAndLabels(ctx, pl.HomeID, pl.Residents)
 	if err != nil {
 		return "", err
 	}

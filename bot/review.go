@@ -195,13 +195,9 @@ func (b *Bot) cardRows(lang housing.Lang, id string) [][]button {
 // proposalCard returns the short text of a proposal for a mediator, with
 // the decision when it was decided.
 func (b *Bot) proposalCard(ctx context.Context, lang housing.Lang, p housing.Proposal) (string, error) {
-	h, err := b.store.Home(ctx, p.HomeID)
+	h, names, err := b.homeAndLabels(ctx, p.HomeID, p.Members)
 	if err != nil {
-		return "", fmt.Errorf("bot: home of proposal %s: %w", p.ID, err)
-	}
-	names, err := b.staffLabels(ctx, p.Members)
-	if err != nil {
-		return "", err
+		return "", fmt.Errorf("bot: proposal %s: %w", p.ID, err)
 	}
 	t := func(k string, d any) string { return b.tr.T(lang, k, d) }
 	lines := []string{
@@ -269,6 +265,20 @@ func (b *Bot) staffName(ctx context.Context, id string) string {
 		return id
 	}
 	return p.Label()
+}
+
+// homeAndLabels returns home homeID and the staff labels of ids: what
+// every staff card of a proposal or placement starts from.
+func (b *Bot) homeAndLabels(ctx context.Context, homeID string, ids []string) (housing.Home, []string, error) {
+	h, err := b.store.Home(ctx, homeID)
+	if err != nil {
+		return housing.Home{}, nil, fmt.Errorf("bot: home %s: %w", homeID, err)
+	}
+	names, err := b.staffLabels(ctx, ids)
+	if err != nil {
+		return housing.Home{}, nil, err
+	}
+	return h, names, nil
 }
 
 // staffLabels returns "code name" of each person, in order.
