@@ -208,11 +208,8 @@ func (r *Runner) MoveOut(ctx context.Context, id, personID string, by Actor, rea
 	if len(p.Residents) == 1 {
 		return r.End(ctx, id, by, housing.OutcomeMoved, reason)
 	}
-	// The place is freed first: a failure in between leaves a free place
-	// for someone the placement still lists, never a place held forever.
-	if err := r.release(ctx, p.HomeID, personID); err != nil {
-		return housing.Placement{}, err
-	}
+	// The store frees their place in the home in the same step
+	// (housing.Vacated).
 	at := r.now()
 	p, err = r.update(ctx, id, func(p *housing.Placement) error {
 		p.Residents = slices.DeleteFunc(p.Residents, func(m string) bool { return m == personID })
@@ -225,27 +222,6 @@ func (r *Runner) MoveOut(ctx context.Context, id, personID string, by Actor, rea
 		return p, err
 	}
 	return p, r.auditAs(ctx, by, "placement.move-out", "placement/"+id, personID, reason)
-}
-
-// release frees personID's place in home homeID.
-func (r *Runner) release(ctx context.Context, homeID, personID string) error {
-	for attempt := 1; ; attempt++ {
-		h, err := r.store.Home(ctx, homeID)
-		if err != nil {
-			return fmt.Errorf("rounds: home %s: %w", homeID, err)
-		}
-		if !housing.Release(&h, []string{personID}) {
-			return nil
-		}
-		h.UpdatedAt = r.now()
-		err = r.store.UpdateHome(ctx, &h)
-		switch {
-		case err == nil:
-			return nil
-		case !errors.Is(err, housing.ErrConflict) || attempt == updateAttempts:
-			return fmt.Errorf("rounds: home %s: %w", homeID, err)
-		}
-	}
 }
 
 // Due is a placement's next date: what happens and when.
