@@ -4,8 +4,8 @@
 // transaction (WATCH, then MULTI/EXEC), retried a bounded number of times
 // when another client changed a watched key first. Inside a transaction the
 // store reads the records, applies the shared rules in housing (Approve,
-// Reject, Redeem, Release) and writes the records and their index entries
-// (housing/internal/index) together.
+// Reject, Redeem, Vacated, Release) and writes the records and their index
+// entries (housing/internal/index) together.
 //
 // # Key layout
 //
