@@ -270,10 +270,7 @@ func (b *Bot) setAlertButtons(ctx context.Context, c *caller, msgID int, a housi
 // conversation's typed step.
 func (b *Bot) askAlertNote(ctx context.Context, c *caller, p press, id string) string {
 	b.refreshAlert(ctx, c, p, id)
-	if c.conv.Flow != flowNone && c.conv.Keyboard != "" {
-		b.dropAction(ctx, c.conv.Keyboard)
-		b.editKeyboard(ctx, c.chatID, c.conv.Message, noKeyboard())
-	}
+	b.retireKeyboard(ctx, c)
 	rows := [][]button{{{b.t(c, "alert.btn.cancel", nil), "cancel"}}}
 	kb, kbID, err := b.keyboard(ctx, c.id, kindAlert, rows)
 	if err != nil {

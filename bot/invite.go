@@ -76,17 +76,6 @@ func (b *Bot) resume(ctx context.Context, c *caller) {
 	}
 }
 
-// retireKeyboard removes the flow's live keyboard from the screen and the
-// store, when the flow moves on without a press.
-func (b *Bot) retireKeyboard(ctx context.Context, c *caller) {
-	if c.conv.Keyboard == "" {
-		return
-	}
-	b.dropAction(ctx, c.conv.Keyboard)
-	b.editKeyboard(ctx, c.chatID, c.conv.Message, noKeyboard())
-	c.conv.Keyboard, c.conv.Message = "", 0
-}
-
 // cmdInvite starts /invita: which role, then which district.
 func (b *Bot) cmdInvite(ctx context.Context, c *caller) {
 	var buttons []button

@@ -60,6 +60,7 @@ func (b *Bot) cmdReport(ctx context.Context, c *caller) {
 		b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral)
 		return
 	}
+	b.retireKeyboard(ctx, c) // another flow's buttons go too, as when any flow starts
 	b.endFlow(ctx, c, flowReport)
 	switch len(pls) {
 	case 0:
@@ -256,8 +257,7 @@ func (b *Bot) reportNoteText(ctx context.Context, c *caller, text string) {
 		b.reply(ctx, c, b.t(c, "report.note_too_long", map[string]any{"Max": housing.MaxNoteRunes}))
 		return
 	}
-	b.dropAction(ctx, c.conv.Keyboard)
-	b.editKeyboard(ctx, c.chatID, c.conv.Message, noKeyboard())
+	b.retireKeyboard(ctx, c)
 	d.Note = note
 	b.askReportUrgent(ctx, c, d)
 }

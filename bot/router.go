@@ -316,8 +316,7 @@ func (b *Bot) cmdCancel(ctx context.Context, c *caller) {
 		b.reply(ctx, c, b.t(c, "cancel.nothing", nil))
 		return
 	}
-	b.dropAction(ctx, c.conv.Keyboard)
-	b.editKeyboard(ctx, c.chatID, c.conv.Message, noKeyboard())
+	b.retireKeyboard(ctx, c)
 	flow := c.conv.Flow
 	c.conv = conversation{}
 	if err := b.clearConv(ctx, c.id); err != nil {

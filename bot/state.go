@@ -125,15 +125,25 @@ func (o *StateOffsets) SaveOffset(ctx context.Context, id int64) error {
 	return nil
 }
 
-// endFlow ends the caller's conversation if it is in flow: it drops the
-// flow's live keyboard, removes its buttons from the message and forgets
-// the conversation, keeping only the language chosen with /lingua.
-func (b *Bot) endFlow(ctx context.Context, c *caller, flow string) {
-	if c.conv.Flow != flow {
+// retireKeyboard removes the flow's live keyboard from the screen and the
+// store, when the flow moves on without a press.
+func (b *Bot) retireKeyboard(ctx context.Context, c *caller) {
+	if c.conv.Keyboard == "" {
 		return
 	}
 	b.dropAction(ctx, c.conv.Keyboard)
 	b.editKeyboard(ctx, c.chatID, c.conv.Message, noKeyboard())
+	c.conv.Keyboard, c.conv.Message = "", 0
+}
+
+// endFlow ends the caller's conversation if it is in flow: it retires the
+// flow's live keyboard and forgets the conversation, keeping only the
+// language chosen with /lingua.
+func (b *Bot) endFlow(ctx context.Context, c *caller, flow string) {
+	if c.conv.Flow != flow {
+		return
+	}
+	b.retireKeyboard(ctx, c)
 	c.conv = conversation{Lang: c.conv.Lang}
 	if err := b.saveConv(ctx, c.id, c.conv); err != nil {
 		b.logger.WarnContext(ctx, "bot: end flow", slog.String("flow", flow), slog.Any("err", err))
