@@ -31,15 +31,16 @@ import (
 // was (and who must be asked in person).
 func (b *Bot) introduce(ctx context.Context, pl housing.Placement, by string) {
 	r := b.runner()
-	pl, err := r.Introduce(ctx, pl.ID, rounds.Actor{ID: by, Role: housing.RoleMediator})
+	moved, err := r.Introduce(ctx, pl.ID, rounds.Actor{ID: by, Role: housing.RoleMediator})
 	var se *housing.StateError
 	switch {
 	case errors.As(err, &se):
 		return // already introduced, by the job or another replica
-	case err != nil:
+	case err != nil: // moved is zero: log the id asked for
 		b.logger.ErrorContext(ctx, "bot: introduce", slog.String("placement", pl.ID), slog.Any("err", err))
 		return
 	}
+	pl = moved
 	people, home, err := b.concernedPeople(ctx, pl)
 	if err != nil {
 		b.logger.ErrorContext(ctx, "bot: introduce", slog.String("placement", pl.ID), slog.Any("err", err))
