@@ -3,7 +3,6 @@ package bot
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -137,7 +136,7 @@ func (b *Bot) askToMeet(ctx context.Context, pl housing.Placement, p *housing.Pe
 	text := b.tr.T(lang, id, map[string]any{"Name": p.DisplayName, "Others": b.joinFirstNames(lang, others),
 		"Many": len(others) > 1, "District": home.District})
 	rows := [][]button{{{b.tr.T(lang, "review.intro.yes", nil), "yes:" + pl.ID}, {b.tr.T(lang, "review.intro.no", nil), "no:" + pl.ID}}}
-	return b.tellPerson(ctx, p, "intro:"+pl.ID+":"+p.ID, "introduction", text, kindIntro, rows)
+	return b.notify(ctx, p, notice{key: "intro:" + pl.ID + ":" + p.ID, kind: "introduction", text: text, kbKind: kindIntro, rows: rows})
 }
 
 // joinFirstNames writes "Marco", "Marco e Luca", "Anna, Marco e Luca".
@@ -146,38 +145,6 @@ func (b *Bot) joinFirstNames(lang housing.Lang, names []string) string {
 		return strings.Join(names, "")
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " " + b.tr.T(lang, "review.and", nil) + " " + names[len(names)-1]
-}
-
-// tellPerson queues text (with rows of kind, if any) to p under key, once;
-// people without chat are skipped.
-func (b *Bot) tellPerson(ctx context.Context, p *housing.Person, key, kind, text, kbKind string, rows [][]button) error {
-	if !inChat(p) {
-		return nil
-	}
-	marker := "review:q:" + key
-	if _, err := b.store.GetState(ctx, marker); err == nil {
-		return nil
-	} else if !errors.Is(err, housing.ErrNotFound) {
-		return fmt.Errorf("bot: %s: %w", key, err)
-	}
-	m := housing.OutboxMessage{Key: key, ChatID: p.TelegramID, PersonID: p.ID, Kind: kind, Text: text,
-		NotBefore: b.quietAfter(b.cfg.Now()), Quiet: p.Role.Resident()}
-	if len(rows) > 0 {
-		kb, _, err := b.keyboard(ctx, p.TelegramID, kbKind, rows)
-		if err != nil {
-			return err
-		}
-		if m.Keyboard, err = json.Marshal(kb); err != nil {
-			return fmt.Errorf("bot: %s: %w", key, err)
-		}
-	}
-	if err := b.enqueue(ctx, m); err != nil {
-		return err
-	}
-	if err := b.store.PutState(ctx, marker, []byte("1"), sentTTL); err != nil {
-		b.logger.WarnContext(ctx, "bot: remember queued message", slog.Any("err", err))
-	}
-	return nil
 }
 
 // tellStaff queues a message about pl to its mediators: the one who
@@ -192,7 +159,7 @@ func (b *Bot) tellStaff(ctx context.Context, pl housing.Placement, key string, m
 	}
 	for i := range staff {
 		text, rows := msg(personLang(&staff[i]))
-		if err := b.tellPerson(ctx, &staff[i], key+":"+staff[i].ID, "placement", text, kindReview, rows); err != nil {
+		if err := b.notify(ctx, &staff[i], notice{key: key + ":" + staff[i].ID, kind: "placement", text: text, kbKind: kindReview, rows: rows}); err != nil {
 			b.logger.ErrorContext(ctx, "bot: tell mediator", slog.String("placement", pl.ID), slog.Any("err", err))
 		}
 	}
@@ -256,7 +223,7 @@ func (b *Bot) afterAnswer(ctx context.Context, st rounds.IntroStatus, who string
 				continue
 			}
 			text := b.tr.T(personLang(&people[i]), "review.intro.off", nil)
-			if err := b.tellPerson(ctx, &people[i], "intro:"+pl.ID+":off:"+people[i].ID, "introduction", text, "", nil); err != nil {
+			if err := b.notify(ctx, &people[i], notice{key: "intro:" + pl.ID + ":off:" + people[i].ID, kind: "introduction", text: text}); err != nil {
 				b.logger.ErrorContext(ctx, "bot: tell introduction off", slog.Any("err", err))
 			}
 		}

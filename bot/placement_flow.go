@@ -196,7 +196,7 @@ func (b *Bot) tellConcerned(ctx context.Context, pl housing.Placement, key, id s
 			d[k] = v
 		}
 		text := b.tr.T(personLang(&people[i]), id, d)
-		if err := b.tellPerson(ctx, &people[i], key+":"+people[i].ID, "placement", text, "", nil); err != nil {
+		if err := b.notify(ctx, &people[i], notice{key: key + ":" + people[i].ID, kind: "placement", text: text}); err != nil {
 			b.logger.ErrorContext(ctx, "bot: tell placement news", slog.Any("err", err))
 		}
 	}

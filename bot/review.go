@@ -135,7 +135,7 @@ func (b *Bot) queueProposal(ctx context.Context, med *housing.Person, p housing.
 	if err != nil {
 		return fmt.Errorf("bot: proposal %s: %w", p.ID, err)
 	}
-	key, at := "proposal:"+p.ID+":"+med.ID, b.quietAfter(b.cfg.Now())
+	key, at := "proposal:"+p.ID+":"+med.ID, b.notBefore(time.Time{})
 	m := housing.OutboxMessage{Key: key, ChatID: med.TelegramID, PersonID: med.ID, Kind: "proposal", Text: text, Keyboard: raw, NotBefore: at}
 	if err := b.enqueue(ctx, m); err != nil {
 		return err
@@ -157,14 +157,6 @@ func (b *Bot) queueProposal(ctx context.Context, med *housing.Person, p housing.
 		b.logger.WarnContext(ctx, "bot: remember queued proposal", slog.Any("err", err))
 	}
 	return nil
-}
-
-// quietAfter returns t, or the end of the quiet hours t falls in.
-func (b *Bot) quietAfter(t time.Time) time.Time {
-	if b.cfg.Quiet != nil {
-		return b.cfg.Quiet.NextAllowed(t)
-	}
-	return t
 }
 
 // auditMembers records that staff member by read the data of p's members.
