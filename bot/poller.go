@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -259,7 +260,7 @@ func (d *dispatcher) run(u tgbotapi.Update) {
 		if v := recover(); v != nil {
 			// The update counts as handled: re-running it would panic again.
 			d.logger.Error("bot: update handler panicked", slog.Int("update_id", u.UpdateID),
-				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+				slog.String("panic", panicText(v)), slog.String("stack", string(debug.Stack())))
 		}
 		if wm, advanced := d.t.done(int64(u.UpdateID)); advanced {
 			d.save(d.hctx, wm)
@@ -423,4 +424,14 @@ func backoff(attempt int, lo, hi time.Duration) time.Duration {
 	}
 	d = min(d, hi)
 	return d/2 + rand.N(d/2+1)
+}
+
+// panicText describes a recovered panic for the log without its value,
+// which could carry what someone wrote: a runtime error's own message
+// (index out of range, nil map...) is safe, anything else only by type.
+func panicText(v any) string {
+	if re, ok := v.(runtime.Error); ok {
+		return re.Error()
+	}
+	return fmt.Sprintf("panic(%T)", v)
 }
