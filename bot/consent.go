@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -131,8 +132,9 @@ func (b *Bot) decline(ctx context.Context, c *caller, inv housing.Invitation) {
 	b.reply(ctx, c, b.t(c, "consent.declined", nil))
 }
 
-// recordConsent appends a consent record and its audit entry.
-func (b *Bot) recordConsent(ctx context.Context, p *housing.Person, d housing.ConsentDecision) {
+// recordConsent appends a consent record and its audit entry, and
+// returns the record's id, or "" when it could not be recorded.
+func (b *Bot) recordConsent(ctx context.Context, p *housing.Person, d housing.ConsentDecision) string {
 	rec := housing.ConsentRecord{PersonID: p.ID, Decision: d, TextVersion: ConsentTextVersion,
 		Language: p.Language, At: b.cfg.Now()}
 	if !rec.Language.Valid() {
@@ -140,9 +142,10 @@ func (b *Bot) recordConsent(ctx context.Context, p *housing.Person, d housing.Co
 	}
 	if err := b.store.AddConsent(ctx, &rec); err != nil {
 		b.logger.ErrorContext(ctx, "bot: record consent", slog.String("decision", string(d)), slog.Any("err", err))
-		return
+		return ""
 	}
 	b.audit(ctx, auditBy(p, "consent."+string(d), "consent/"+rec.ID, "consent"))
+	return rec.ID
 }
 
 // welcomeStaff ends the join flow of a staff member: no interview, their
@@ -204,7 +207,7 @@ func (b *Bot) withdraw(ctx context.Context, c *caller) {
 		return
 	}
 	b.audit(ctx, auditBy(&p, "person.pause", "person/"+p.ID, "consent withdrawn"))
-	b.recordConsent(ctx, &p, housing.ConsentWithdrawn)
+	consentID := b.recordConsent(ctx, &p, housing.ConsentWithdrawn)
 	if n, err := b.store.DropPending(ctx, p.ID); err != nil {
 		b.logger.ErrorContext(ctx, "bot: drop queued messages of a withdrawal", slog.Any("err", err))
 	} else if n > 0 {
@@ -215,26 +218,36 @@ func (b *Bot) withdraw(ctx context.Context, c *caller) {
 	if err := b.clearConv(ctx, c.id); err != nil {
 		b.logger.WarnContext(ctx, "bot: forget conversation", slog.Any("err", err))
 	}
-	b.tellWorkers(ctx, &p)
+	b.tellWorkers(ctx, &p, consentID)
 	b.reply(ctx, c, b.t(c, "privacy.withdrawn", nil))
 }
 
 // tellWorkers lets the person's responsible workers know they withdrew
-// consent. Staff see the case code before the name.
-func (b *Bot) tellWorkers(ctx context.Context, p *housing.Person) {
+// consent, through the outbox so a failed send is retried, once per
+// worker and withdrawal (consentID names the withdrawal; the time when it
+// was not recorded). Staff see the case code before the name, and staff
+// messages are not held by the quiet hours.
+func (b *Bot) tellWorkers(ctx context.Context, p *housing.Person, consentID string) {
 	care, err := b.store.CareInfo(ctx, p.ID)
 	if err != nil {
 		return // no care record: nobody to tell
 	}
 	b.audit(ctx, housing.AuditEntry{Actor: "bot", Action: "care.read", Record: "care/" + p.ID, Subject: p.ID,
 		Purpose: "tell the responsible workers about a consent withdrawal"})
+	if consentID == "" {
+		consentID = strconv.FormatInt(p.UpdatedAt.UnixNano(), 10)
+	}
 	for _, id := range care.ResponsibleWorkers {
 		w, err := b.store.Person(ctx, id)
 		if err != nil || w.TelegramID == 0 || w.Status != housing.StatusActive {
 			continue
 		}
-		text := b.tr.T(w.Language, "privacy.worker_notice", map[string]string{"Who": p.Label()})
-		b.send(ctx, w.TelegramID, text, nil)
+		m := housing.OutboxMessage{Key: "withdrawal:" + p.ID + ":" + w.ID + ":" + consentID, ChatID: w.TelegramID,
+			PersonID: w.ID, Kind: "withdrawal", NotBefore: b.cfg.Now(),
+			Text: b.tr.T(personLang(&w), "privacy.worker_notice", map[string]string{"Who": p.Label()})}
+		if err := b.enqueue(ctx, m); err != nil {
+			b.logger.ErrorContext(ctx, "bot: queue a withdrawal notice", slog.Any("err", err))
+		}
 	}
 }
 

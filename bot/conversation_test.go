@@ -321,7 +321,7 @@ func TestLanguageSwitch(t *testing.T) {
 }
 
 func TestPrivacyWithdrawal(t *testing.T) {
-	h := newHarness(t)
+	h := newLifeHarness(t)
 	worker := h.user(301, "it")
 	w := h.addPerson(worker.u.ID, housing.RoleSocialWorker)
 	u := h.user(302, "it")
@@ -337,6 +337,9 @@ func TestPrivacyWithdrawal(t *testing.T) {
 	u.expect("Telegram non è un canale riservato")
 	u.press("Ritiro il consenso")
 	u.expect("Hai ritirato il consenso")
+	if n := h.deliver(); n != 1 {
+		t.Errorf("deliver() = %d messages; want the worker's notice", n)
+	}
 	notice := worker.expect("ha ritirato il consenso")
 	if !strings.Contains(notice.Text, p.DisplayName) {
 		t.Errorf("worker notice %q does not name the person", notice.Text)
