@@ -218,12 +218,16 @@ func (b *Bot) askSwap(ctx context.Context, h *household, s *housing.Swap, a, ret
 		data["Return"] = b.assignmentTask(q.Language, tasks, ret)
 		data["ReturnDay"] = b.dayLabel(q.Language, ret.Due)
 	}
-	rows := [][]button{{
-		{label: b.tr.T(q.Language, "rota.btn_accept", nil), option: "accept:" + s.ID},
-		{label: b.tr.T(q.Language, "rota.btn_refuse", nil), option: "refuse:" + s.ID},
-	}}
-	return b.notify(ctx, q, notice{key: "swap:" + s.ID, kind: "swap", kbKind: kindChore, rows: rows,
+	return b.notify(ctx, q, notice{key: "swap:" + s.ID, kind: "swap", kbKind: kindChore, rows: b.swapRows(q.Language, s.ID),
 		text: b.tr.T(q.Language, "rota.swap_ask", data)})
+}
+
+// swapRows are the buttons under a swap request.
+func (b *Bot) swapRows(lang housing.Lang, sid string) [][]button {
+	return [][]button{{
+		{label: b.tr.T(lang, "rota.btn_accept", nil), option: "accept:" + sid},
+		{label: b.tr.T(lang, "rota.btn_refuse", nil), option: "refuse:" + sid},
+	}}
 }
 
 // cmpErr returns err, or fallback when err is nil.
@@ -252,6 +256,14 @@ func (b *Bot) onSwapAnswer(ctx context.Context, c *caller, p press, verb, sid st
 		}
 		ret = &r
 	}
+	moved := []*housing.Assignment{&a}
+	if ret != nil {
+		moved = append(moved, ret)
+	}
+	was := make([]housing.Assignment, len(moved))
+	for i, m := range moved {
+		was[i] = *m
+	}
 	now := b.cfg.Now()
 	if verb == "refuse" {
 		err = housing.RefuseSwap(&s, c.person.ID, now)
@@ -259,9 +271,12 @@ func (b *Bot) onSwapAnswer(ctx context.Context, c *caller, p press, verb, sid st
 		err = housing.AcceptSwap(&s, &a, ret, c.person.ID, now)
 	}
 	if err == nil {
-		err = b.saveSwap(ctx, &s, &a, ret)
+		err = b.saveSwap(ctx, &s, was, moved)
 	}
-	if errors.Is(err, housing.ErrConflict) {
+	if errors.Is(err, errSwapRetry) {
+		b.pressed(ctx, c, p)
+		return b.reaskSwap(ctx, c, s.ID)
+	} else if errors.Is(err, housing.ErrConflict) {
 		b.pressed(ctx, c, p)
 		return b.t(c, "rota.swap_stale", nil)
 	} else if err != nil {
@@ -275,22 +290,68 @@ func (b *Bot) onSwapAnswer(ctx context.Context, c *caller, p press, verb, sid st
 	return b.t(c, "rota.swap_thanks", nil)
 }
 
-// saveSwap stores an answered swap and, when accepted, its assignments.
-func (b *Bot) saveSwap(ctx context.Context, s *housing.Swap, a, ret *housing.Assignment) error {
+// errSwapRetry reports that an assignment or the swap changed while an
+// accepted swap was being saved: what was written is put back and the
+// swap is still pending, so the housemate can answer again.
+var errSwapRetry = errors.New("bot: changed meanwhile, the swap is still pending")
+
+// saveSwap stores an answered swap and, when accepted, the assignments it
+// moves (moved, as AcceptSwap left them; was, the same as read). There is
+// no transaction: the assignments go first and the swap last, and when a
+// write fails the assignments already written are put back, so a pending
+// swap never leaves an assignment moved.
+func (b *Bot) saveSwap(ctx context.Context, s *housing.Swap, was []housing.Assignment, moved []*housing.Assignment) error {
 	if s.Status == housing.SwapAccepted {
-		if err := b.store.PutAssignment(ctx, a); err != nil {
-			return fmt.Errorf("bot: swap %s: %w", s.ID, err)
-		}
-		if ret != nil {
-			if err := b.store.PutAssignment(ctx, ret); err != nil {
-				return fmt.Errorf("bot: swap %s: %w", s.ID, err)
+		for i, m := range moved {
+			if err := b.store.PutAssignment(ctx, m); err != nil {
+				return b.undoSwap(ctx, s, was[:i], err)
 			}
 		}
 	}
 	if err := b.store.PutSwap(ctx, s); err != nil {
+		if s.Status == housing.SwapAccepted {
+			return b.undoSwap(ctx, s, was, err)
+		}
 		return fmt.Errorf("bot: swap %s: %w", s.ID, err)
 	}
 	return nil
+}
+
+// undoSwap puts back the assignments of s that were already written, as
+// they were read (was), after cause stopped the swap. An assignment that
+// changed again since it was written is left alone. A conflict whose
+// assignments all went back is errSwapRetry; anything else is an error.
+func (b *Bot) undoSwap(ctx context.Context, s *housing.Swap, was []housing.Assignment, cause error) error {
+	errs := []error{cause}
+	for _, w := range was {
+		cur, err := b.store.Assignment(ctx, w.ID)
+		if err == nil && (cur.Status != housing.AssignmentSwapped || !cur.UpdatedAt.Equal(s.AnsweredAt)) {
+			continue // not the write of this swap any more
+		}
+		if err == nil {
+			w.Version = cur.Version
+			err = b.store.PutAssignment(ctx, &w)
+		}
+		if err != nil {
+			b.logger.ErrorContext(ctx, "bot: put back a swapped assignment", "swap", s.ID, "assignment", w.ID, "err", err)
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) == 1 && errors.Is(cause, housing.ErrConflict) {
+		return fmt.Errorf("bot: swap %s: %w: %w", s.ID, errSwapRetry, cause)
+	}
+	return fmt.Errorf("bot: swap %s: %w", s.ID, errors.Join(errs...))
+}
+
+// reaskSwap tells the housemate something changed meanwhile and offers
+// the swap's buttons again.
+func (b *Bot) reaskSwap(ctx context.Context, c *caller, sid string) string {
+	kb, _, err := b.keyboard(ctx, c.id, kindChore, b.swapRows(c.lang, sid))
+	if err != nil {
+		return b.lifeError(ctx, c, err)
+	}
+	b.send(ctx, c.chatID, b.t(c, "rota.swap_retry", nil), kb)
+	return ""
 }
 
 // tellAsker lets the asker know the answer.
