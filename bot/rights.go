@@ -64,8 +64,7 @@ func (b *Bot) cmdMyData(ctx context.Context, c *caller) {
 	file := tgbotapi.NewDocument(c.chatID, tgbotapi.FileBytes{Name: name, Bytes: raw})
 	file.Caption = b.t(c, "rights.export.caption", nil)
 	if _, err := b.out.Send(ctx, file); err != nil {
-		b.logger.WarnContext(ctx, "bot: send data export", slog.Int64("chat", c.chatID), slog.Any("err", err))
-		b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral)
+		b.replyError(ctx, c.chatID, c.lang, err, scopeGeneral) // logs it once
 		return
 	}
 	b.reply(ctx, c, b.exportSummary(c, &doc))
