@@ -171,9 +171,12 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"homes", "--help"}, 0, ""},
 		{[]string{"help"}, 0, ""},
 	} {
-		code, _, errs := c.run("", tc.args...)
+		code, out, errs := c.run("", tc.args...)
 		if code != tc.code || !strings.Contains(errs, tc.want) || strings.Count(errs, "\n") > 1 {
 			t.Errorf("convivo %v = exit %d, %q; want exit %d and one line containing %q", tc.args, code, errs, tc.code, tc.want)
+		}
+		if tc.code != 0 && out != "" {
+			t.Errorf("convivo %v printed %q on stdout; want only the one-line error", tc.args, out)
 		}
 	}
 	code, out, _ := c.run("", "import", "--help")

@@ -163,10 +163,17 @@ func newFlags(e *env, name, usage, summary string) *flag.FlagSet {
 
 // parseFlags parses args, turning flag errors into usage errors (exit 2)
 // and --help into a clean exit.
+// The flag package calls fs.Usage on every parse error; the usage is
+// printed only for --help, so a wrong flag gives one line, not a page.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = usage
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err // the flag package has printed fs.Usage
+			usage()
+			return err
 		}
 		return usagef("%s: %v", fs.Name(), strings.TrimSpace(err.Error()))
 	}
