@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -111,6 +112,11 @@ func TestDemoMonth(t *testing.T) {
 		if !strings.Contains(got, w) {
 			t.Errorf("demo transcript lacks %q", w)
 		}
+	}
+	// Trials end within the month, so the summary counts the trials started,
+	// not only those still running at the end.
+	if !regexp.MustCompile(`prove iniziate; convivenze ora in prova, avviate +[1-9]`).MatchString(got) {
+		t.Errorf("demo summary counts no trial started; want the trials the month began")
 	}
 	if strings.Contains(got, "── mercoledì 2 dicembre") {
 		t.Errorf("the default demo went past its 30 days")
