@@ -111,6 +111,9 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "imported %d people and %d homes from %s\n", len(d.People), len(d.Homes), path)
+		if len(d.People) > 0 && e.cfg.DataKey == "" && e.cfg.DataKeyFile == "" {
+			fmt.Fprintln(e.stderr, "warning: CONVIVO_DATA_KEY is not set, so these records are stored in clear; 'convivo serve' refuses them until you set a key and run 'convivo rotate-key'")
+		}
 		return nil
 	})
 }

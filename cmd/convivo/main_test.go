@@ -57,9 +57,12 @@ func TestSeedImportList(t *testing.T) {
 	if again := c.mustRun("", "seed", "--people", "200", "--homes", "60", "--seed", "1"); again != seed {
 		t.Errorf("seed with the same --seed gave different output")
 	}
-	out := c.mustRun("", "import", "all", file)
-	if !strings.Contains(out, "imported") || !strings.Contains(out, "60 homes") {
-		t.Errorf("import all = %q; want 'imported ... 60 homes'", out)
+	code, out, errs := c.run("", "import", "all", file)
+	if code != 0 || !strings.Contains(out, "imported") || !strings.Contains(out, "60 homes") {
+		t.Errorf("import all = exit %d, %q; want 'imported ... 60 homes'", code, out)
+	}
+	if !strings.Contains(errs, "stored in clear") {
+		t.Errorf("import without CONVIVO_DATA_KEY printed %q on stderr; want a warning that the data are in clear", errs)
 	}
 	homes := c.mustRun("", "homes", "--district", "Savena Idice")
 	rows := strings.Count(homes, "Savena Idice")
@@ -71,7 +74,7 @@ func TestSeedImportList(t *testing.T) {
 		t.Errorf("people --role mediator:\n%s", people)
 	}
 	// Importing the same file again clashes on every id and imports nothing.
-	code, _, errs := c.run("", "import", "all", file)
+	code, _, errs = c.run("", "import", "all", file)
 	if code != 1 || !strings.Contains(errs, "already exists in the store") {
 		t.Errorf("second import = exit %d, %q; want exit 1 naming existing ids", code, firstLine(errs))
 	}

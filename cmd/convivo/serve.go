@@ -223,12 +223,12 @@ func (s *service) jobs() []scheduler.Job {
 			}
 			return err
 		}},
-		{Name: "escalate", Spec: "20 * * * *", Run: func(ctx context.Context, slot scheduler.Slot) error {
+		{Name: "escalate", Spec: "20 0,1,3-23 * * *", Run: func(ctx context.Context, slot scheduler.Slot) error {
 			_, err := s.warn.Escalate(ctx, slot.Time)
 			return err
 		}},
 		{Name: "nightly-round", Spec: "30 3 * * *", Run: slotJob(s.bot.NightlyRoundJob)},
-		{Name: "placements", Spec: "*/15 * * * *", Run: slotJob(s.bot.PlacementJob)},
+		{Name: "placements", Spec: "*/15 0,1,3-23 * * *", Run: slotJob(s.bot.PlacementJob)},
 		retentionJob(s.store, s.e.cfg.Retention, s.logger, s.opts.now),
 	}
 	for i := range jobs {
