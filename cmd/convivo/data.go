@@ -262,7 +262,7 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	var district, person string
 	var withCare bool
 	fs.StringVar(&district, "district", "", "only this district")
-	fs.StringVar(&person, "person", "", "only this person's own data, for them (see rights.go)")
+	fs.StringVar(&person, "person", "", "only this person's own data, as /imieidati gives it to them (right of access)")
 	fs.BoolVar(&withCare, "with-care", false, "with --person: include the care team's fields")
 	if err := parseFlags(fs, args); err != nil {
 		return err
