@@ -12,21 +12,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -z "${CONVIVO_TEST_REDIS_URL:-}" ] && command -v redis-server >/dev/null 2>&1; then
-  port=
-  for p in $(seq 16480 16579); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-  done
-  [ -n "$port" ] || { echo "no free port for redis-server" >&2; exit 1; }
+  . scripts/redis.sh
+  port=$(free_port 16480 16579)
   dir=$(mktemp -d)
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' \
-    --appendonly yes --appendfsync always --daemonize no --logfile "$dir/redis.log" &
-  redis_pid=$!
+  start_redis "$port" "$dir" --appendonly yes --appendfsync always
+  redis_pid=$REDIS_STARTED_PID
   cleanup() { kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; rm -rf "$dir"; }
   trap cleanup EXIT
-  for _ in $(seq 1 100); do
-    if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then break; fi
-    sleep 0.1
-  done
   export CONVIVO_TEST_REDIS_URL="redis://127.0.0.1:$port/0"
   echo "== redis-server on 127.0.0.1:$port (appendonly, appendfsync always)"
 fi

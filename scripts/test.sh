@@ -16,46 +16,27 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 fi
 
-port=
-for p in $(seq 16379 16479); do
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-done
-[ -n "$port" ] || { echo "no free port for redis-server" >&2; exit 1; }
-
+. scripts/redis.sh
+port=$(free_port 16379 16479)
 dir=$(mktemp -d)
-redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' \
-  --appendonly yes --appendfsync always --daemonize no --logfile "$dir/redis.log" &
-redis_pid=$!
+start_redis "$port" "$dir" --appendonly yes --appendfsync always
+redis_pid=$REDIS_STARTED_PID
 cleanup() { kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
-
-for _ in $(seq 1 100); do
-  if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then break; fi
-  sleep 0.1
-done
-redis-cli -p "$port" ping | grep -q PONG || { echo "redis-server did not start:" >&2; cat "$dir/redis.log" >&2; exit 1; }
 export CONVIVO_TEST_REDIS_URL="redis://127.0.0.1:$port/0"
 echo "== redis-server $(redis-server --version | awk '{print $3}') on 127.0.0.1:$port (appendonly, appendfsync always)"
 
 # A one-node Redis Cluster owning every slot, so the store is also proven
 # through a cluster client (keys of one change must share a hash slot).
-cport=
-for p in $(seq $((port + 1)) 16579); do
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && ! (exec 3<>"/dev/tcp/127.0.0.1/$((p + 10000))") 2>/dev/null; then cport=$p; break; fi
-done
+cport=$(free_port $((port + 1)) 16579 cluster)
 cdir=$(mktemp -d)
-redis-server --port "$cport" --bind 127.0.0.1 --dir "$cdir" --save '' --appendonly no \
-  --cluster-enabled yes --cluster-config-file "$cdir/nodes.conf" --daemonize no --logfile "$cdir/redis.log" &
-cluster_pid=$!
+start_redis "$cport" "$cdir" --appendonly no --cluster-enabled yes --cluster-config-file "$cdir/nodes.conf"
+cluster_pid=$REDIS_STARTED_PID
 cleanup() {
   kill "$redis_pid" "$cluster_pid" 2>/dev/null || true
   wait "$redis_pid" "$cluster_pid" 2>/dev/null || true
   rm -rf "$dir" "$cdir"
 }
-for _ in $(seq 1 100); do
-  if redis-cli -p "$cport" ping 2>/dev/null | grep -q PONG; then break; fi
-  sleep 0.1
-done
 redis-cli -p "$cport" cluster addslotsrange 0 16383 >/dev/null
 for _ in $(seq 1 100); do
   if redis-cli -p "$cport" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then break; fi
